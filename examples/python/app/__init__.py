@@ -1,0 +1,1 @@
+"""hello-python: a tiny HTTP service used as a tightship example."""

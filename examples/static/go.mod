@@ -1,0 +1,3 @@
+module example.com/hello-static
+
+go 1.19
