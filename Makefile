@@ -1,0 +1,37 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_OUT ?= out/demo
+
+.PHONY: setup setup-test demo test engine bench clean
+
+$(BIN)/tightship: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+setup: $(BIN)/tightship
+
+setup-test: setup
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Render the python example with the embedded default profile: offline, no Docker.
+demo: setup
+	cd examples/python && ../../$(BIN)/tightship render --answers tightship.yaml --out ../../$(DEMO_OUT) --force
+	@echo "files written to $(DEMO_OUT)/"
+
+# Bring up the Docker engine, the local registry and the test base images (root, Debian).
+engine:
+	bash .ci/engine-up.sh
+
+test: setup-test
+	@if [ "$$(id -u)" = 0 ] && [ "$${TIGHTSHIP_NO_ENGINE:-}" != 1 ]; then bash .ci/engine-up.sh; fi
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/render_bench.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

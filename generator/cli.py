@@ -1,0 +1,122 @@
+"""The command line: the only module that prints or chooses exit codes.
+
+Exit codes: 0 done, 1 drift/conflict/findings, 2 bad input, 3 engine trouble, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from generator import __version__
+from generator.errors import TightshipError, UserError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tightship",
+        description="Write secure-by-default container configuration and prove it holds.",
+    )
+    parser.add_argument("--version", action="version", version=f"tightship {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    render = commands.add_parser(
+        "render", help="render a service's files from its answers file and a profile",
+        description="Render Dockerfile and .dockerignore for the service described by an "
+                    "answers file, with the profile's approved base images pinned by digest.")
+    render.add_argument("--answers", default="tightship.yaml", metavar="FILE",
+                        help="the answers file (default: tightship.yaml)")
+    render.add_argument("--profile", default="default", metavar="NAME|PATH",
+                        help="a built-in profile name or a profile file (default: default)")
+    render.add_argument("--out", metavar="DIR",
+                        help="where to write (default: the answers file's folder)")
+    render.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one answer, e.g. --set healthcheck.interval=5s "
+                             "(repeatable; values are YAML)")
+    mode = render.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 if any file would change (CI drift gate)")
+    mode.add_argument("--force", action="store_true",
+                      help="replace files that differ from what would be written")
+    render.add_argument("--diff", action="store_true", help="with --check, show the diffs")
+
+    profiles = commands.add_parser("profiles", help="list the built-in and given profiles")
+    profiles.add_argument("paths", nargs="*", metavar="PATH", help="more profile files to list")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own usage message
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(out)
+        return 2
+    try:
+        return COMMANDS[args.command](args, out)
+    except TightshipError as exc:
+        print(f"tightship: error: {exc}", file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("tightship: interrupted; nothing written", file=err)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, the traceback only on request
+        if os.environ.get("TIGHTSHIP_DEBUG"):
+            raise
+        print(f"tightship: internal error: {type(exc).__name__}: {exc} "
+              "(set TIGHTSHIP_DEBUG=1 for the traceback)", file=err)
+        return 70
+
+
+def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.pipeline import render_service
+    from generator.writer import IDENTICAL, changes, plan, write
+
+    answers_path = Path(args.answers)
+    out_dir = Path(args.out) if args.out else answers_path.parent
+    files = render_service(answers_path, args.profile, args.set)
+    planned = plan(files, out_dir)
+    if args.check:
+        drift = changes(planned)
+        for item in planned:
+            print(f"{'ok' if item.status == IDENTICAL else 'drift':>9}  {item.path}", file=out)
+            if args.diff and item.status != IDENTICAL:
+                out.write(item.diff() or f"(new file {item.path})\n")
+        if drift:
+            print(f"{len(drift)} file(s) differ from what tightship would write; "
+                  "run `tightship render` to update them", file=out)
+            return 1
+        return 0
+    write(planned, force=args.force)
+    for item in planned:
+        print(f"{item.status:>9}  {item.path}", file=out)
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.profiles import builtin_names, load_profile
+
+    for name in [*builtin_names(), *args.paths]:
+        profile = load_profile(name)
+        label = name if name == profile.name else f"{profile.name} ({name})"
+        print(f"{label}: {profile.description}", file=out)
+        for runtime, versions in profile.runtimes.items():
+            for version, images in versions.items():
+                run = images.run
+                print(f"  {runtime:<8} {version:<11} {run.ref.written}  "
+                      f"{run.digest[:19]}…  pinned {run.pinned}", file=out)
+    return 0
+
+
+COMMANDS = {"render": cmd_render, "profiles": cmd_profiles}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

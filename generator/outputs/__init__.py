@@ -1,0 +1,1 @@
+"""One module per output kind. Each turns a Spec into {relative path: text}."""

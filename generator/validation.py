@@ -1,0 +1,110 @@
+"""JSON-Schema validation with messages that name the file, line and field.
+
+Values can come from several layers (a profile and the one it extends; an answers file and
+`--set`): each error is reported against the layer the offending value came from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Sequence
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from generator.errors import UserError
+from generator.resources import SCHEMA_DIR
+from generator.yamlio import dotted, line_of
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Where some values came from: a parsed YAML file (with positions) or the command line."""
+
+    file: str
+    node: Any  # round-trip YAML node, or a plain dict for --set values
+
+
+def _depth(node: Any, path: Sequence[Any]) -> int:
+    depth = 0
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            break
+        depth += 1
+    return depth
+
+
+def locate(layers: Sequence[Layer], path: Sequence[Any]) -> tuple[str, int | None]:
+    """The file and line that gave the value at `path` (layers listed highest priority first)."""
+    if not layers:
+        return "<input>", None
+    best = max(layers, key=lambda layer: _depth(layer.node, path))  # first wins ties
+    return best.file, line_of(best.node, path)
+
+
+def fail(message: str, layers: Sequence[Layer], path: Sequence[Any]) -> UserError:
+    file, line = locate(layers, path)
+    return UserError(message, file=file, line=line, field=dotted(path) or None)
+
+
+@lru_cache(maxsize=None)
+def _validator(schema_name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def schema(schema_name: str) -> dict:
+    return _validator(schema_name).schema
+
+
+def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
+    """Raise a UserError for the most relevant schema violation in `data`, if any."""
+    error = best_match(_validator(schema_name).iter_errors(data))
+    if error is None:
+        return
+    path, message = _explain(error)
+    raise fail(message, layers, path)
+
+
+def _explain(error: ValidationError) -> tuple[list[Any], str]:
+    path = list(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        known = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in known)
+        if extra:
+            hint = f"; expected one of: {', '.join(known)}" if known else ""
+            return path + [extra[0]], f"unknown key '{extra[0]}'{hint}"
+    if kind == "propertyNames":
+        return path, f"{error.instance!r} is not an allowed name here"
+    if kind == "required":
+        return path, error.message.replace("is a required property", "is required")
+    if kind == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        return path, f"{error.instance!r} is not one of: {options}"
+    if kind == "type":
+        return path, f"expected {error.validator_value}, got {type(error.instance).__name__}"
+    if kind == "pattern":
+        about = error.schema.get("description") or _parent_description(error)
+        shown = repr(error.instance)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        if any(ord(c) < 32 or ord(c) == 127 for c in str(error.instance)):
+            return path, f"{shown} contains a control character (newline, NUL, ...)"
+        return path, f"{shown} is not valid" + (f": {about}" if about else "")
+    return path, error.message
+
+
+def _parent_description(error: ValidationError) -> str | None:
+    parent = error.parent
+    while parent is not None:
+        if parent.schema.get("description"):
+            return parent.schema["description"]
+        parent = parent.parent
+    return None

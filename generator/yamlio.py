@@ -1,0 +1,92 @@
+"""Reading YAML with positions, so every error can name its file and line.
+
+ruamel.yaml's round-trip loader keeps each mapping's and sequence's line numbers (and the
+comments, which `pin` relies on when it rewrites a profile).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from generator.errors import UserError
+
+
+def round_trip_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def load_file(path: Path, *, what: str) -> Any:
+    """Parse a YAML file; a syntax error becomes a UserError with the parser's line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{what} not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read {what}: {exc}", file=str(path)) from None
+    return load_text(text, file=str(path))
+
+
+def load_text(text: str, *, file: str) -> Any:
+    try:
+        return round_trip_yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise UserError(f"invalid YAML: {problem}", file=file, line=line) from None
+    except YAMLError as exc:
+        raise UserError(f"invalid YAML: {exc}", file=file) from None
+
+
+def line_of(node: Any, path: Iterable[Any]) -> int | None:
+    """The 1-based line of the deepest node along `path` (keys and indexes) that exists."""
+    line = None
+    current = node
+    for step in path:
+        if isinstance(current, CommentedMap) and step in current:
+            line = current.lc.key(step)[0] + 1
+            current = current[step]
+        elif isinstance(current, CommentedSeq) and isinstance(step, int) and step < len(current):
+            line = current.lc.item(step)[0] + 1
+            current = current[step]
+        else:
+            break
+    if line is None and isinstance(node, (CommentedMap, CommentedSeq)):
+        line = node.lc.line + 1
+    return line
+
+
+def dotted(path: Iterable[Any]) -> str:
+    """`("build", "sources", 0)` → `build.sources[0]`: how fields are named in messages."""
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += ("." if text else "") + str(step)
+    return text
+
+
+def to_plain(node: Any) -> Any:
+    """Round-trip nodes → plain dicts, lists and scalars (what the models are built from)."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
