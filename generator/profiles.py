@@ -1,8 +1,8 @@
 """Org profiles: load, extend, validate, and turn into the Profile model.
 
 A profile is YAML under `profiles/` (or any path). `extends: NAME` deep-merges it over another
-profile: mappings merge key by key, lists and scalars replace, and a runtime named in the child
-replaces the parent's versions of that runtime wholesale (so a child can narrow what is offered).
+profile: mappings merge key by key, lists and scalars replace, and a child's `runtimes` replaces
+the parent's wholesale: the child lists exactly what it offers (so it can narrow the choice).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any
 from generator.errors import UserError
 from generator.resolve import ImageRef, parse_ref
 from generator.resources import data_dir
-from generator.validation import Layer, fail, validate
+from generator.validation import Layer, fail, locate, validate
 from generator.yamlio import load_file, to_plain
 
 PROFILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
-_REPLACE_CHILDREN = {"runtimes"}  # keys whose entries replace, not merge, the parent's
+_REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
 
 
 @dataclass(frozen=True)
@@ -141,14 +141,10 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[list[Layer], Any]:
 
 
 def _merge(parent: Any, child: Any, key: str | None = None) -> Any:
-    if isinstance(parent, dict) and isinstance(child, dict) and key not in _REPLACE_CHILDREN:
+    if isinstance(parent, dict) and isinstance(child, dict) and key not in _REPLACE_WHOLE:
         merged = copy.deepcopy(parent)
         for k, v in child.items():
             merged[k] = _merge(parent[k], v, k) if k in parent else copy.deepcopy(v)
-        return merged
-    if isinstance(parent, dict) and isinstance(child, dict):  # replace entries one level down
-        merged = copy.deepcopy(parent)
-        merged.update(copy.deepcopy(child))
         return merged
     return copy.deepcopy(child)
 
@@ -197,7 +193,8 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
     templates = data.get("templates")
     templates_dir = None
     if templates:
-        templates_dir = (Path(source).parent / templates).resolve()
+        defined_in, _ = locate(layers, ["templates"])  # relative to the file that names it
+        templates_dir = (Path(defined_in).parent / templates).resolve()
         if not templates_dir.is_dir():
             raise fail(f"template folder {templates_dir} does not exist", layers, ["templates"])
     return Profile(
