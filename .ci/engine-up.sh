@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# Bring up a local Docker engine, a local registry at 127.0.0.1:5000 and the base images the
+# engine tests build on. Run as root. Idempotent: whatever is already up or already pushed is
+# left alone, and root filesystems are cached under /var/cache/tightship-ci.
+#
+# Environment:
+#   TIGHTSHIP_APT_EXTRA    more Debian packages to install in the same apt-get run
+#   TIGHTSHIP_DEBIAN_MIRROR  Debian mirror for debootstrap (default: the one apt uses here)
+set -euo pipefail
+
+REGISTRY=127.0.0.1:5000
+CACHE=/var/cache/tightship-ci
+REGISTRY_DIR=/var/lib/tightship-registry
+REGISTRY_CONF=$CACHE/registry.yml
+DOCKERD_LOG=/var/log/tightship-dockerd.log
+REGISTRY_LOG=/var/log/tightship-registry.log
+SUITE=bookworm
+# Bump when the way images are made changes, so cached root filesystems are rebuilt.
+RECIPE_VERSION=2
+
+log() { printf '[engine-up] %s\n' "$*"; }
+die() { printf '[engine-up] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "must run as root"
+export DEBIAN_FRONTEND=noninteractive
+
+# --- 1. Debian packages ----------------------------------------------------------------------
+packages=(docker.io debootstrap docker-registry apparmor iptables ca-certificates
+          debian-archive-keyring curl util-linux ${TIGHTSHIP_APT_EXTRA:-})
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing: ${missing[*]}"
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    log "packages already installed"
+fi
+mkdir -p "$CACHE/rootfs" "$CACHE/stamps" "$CACHE/debs" "$REGISTRY_DIR"
+
+# --- 2. dockerd --------------------------------------------------------------------------------
+engine_up() { timeout 10 docker info >/dev/null 2>&1; }
+
+start_dockerd() {
+    # A dockerd killed earlier may leave its pid file behind, which stops the next one.
+    if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+        rm -f /var/run/docker.pid
+    fi
+    log "starting dockerd${*:+ $*}"
+    setsid dockerd "$@" >"$DOCKERD_LOG" 2>&1 </dev/null &
+    local pid=$!
+    for _ in $(seq 1 60); do
+        engine_up && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 1
+    done
+    kill "$pid" 2>/dev/null || true
+    sleep 2
+    log "dockerd did not come up; last lines of $DOCKERD_LOG:"
+    tail -n 15 "$DOCKERD_LOG" | sed 's/^/    /'
+    return 1
+}
+
+if engine_up; then
+    log "dockerd already running"
+else
+    if ! start_dockerd; then
+        if grep -qi iptables "$DOCKERD_LOG" && [ -x /usr/sbin/iptables-legacy ]; then
+            log "switching iptables to the legacy backend and retrying"
+            update-alternatives --set iptables /usr/sbin/iptables-legacy >/dev/null
+            update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy >/dev/null 2>&1 || true
+            start_dockerd || { log "retrying without iptables (no NAT for containers)";
+                               start_dockerd --iptables=false || die "dockerd will not start"; }
+        else
+            die "dockerd will not start"
+        fi
+    fi
+fi
+log "engine: $(docker version --format 'server {{.Server.Version}}, client {{.Client.Version}}')"
+
+# --- 3. registry -------------------------------------------------------------------------------
+cat >"$REGISTRY_CONF.tmp" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $REGISTRY_DIR
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+EOF
+mv "$REGISTRY_CONF.tmp" "$REGISTRY_CONF"
+
+registry_up() { curl -fsS -o /dev/null --max-time 5 "http://$REGISTRY/v2/" 2>/dev/null; }
+if registry_up; then
+    log "registry already running at $REGISTRY"
+else
+    log "starting registry at $REGISTRY"
+    setsid docker-registry serve "$REGISTRY_CONF" >"$REGISTRY_LOG" 2>&1 </dev/null &
+    for _ in $(seq 1 30); do registry_up && break; sleep 1; done
+    registry_up || { tail -n 15 "$REGISTRY_LOG" >&2; die "registry did not come up at $REGISTRY"; }
+fi
+
+# --- 4. base images ----------------------------------------------------------------------------
+mirror=${TIGHTSHIP_DEBIAN_MIRROR:-}
+if [ -z "$mirror" ]; then
+    mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+             | grep -oE 'https?://[^ ]+/debian/?( |$)' | head -n 1 | tr -d ' ' || true)
+    mirror=${mirror:-http://deb.debian.org/debian}
+fi
+
+# CA certificates the host trusts beyond Debian's bundle (a TLS-intercepting egress proxy, a
+# company CA): images get them too, so pip/npm/apt over HTTPS work inside `docker build`.
+extra_cas=()
+for f in /usr/local/share/ca-certificates/*.crt /usr/local/share/ca-certificates/*/*.crt; do
+    [ -f "$f" ] && extra_cas+=("$f")
+done
+ca_hash=$(cat /dev/null "${extra_cas[@]}" | sha256sum | cut -c1-12)
+
+manifest_digest() {  # repo tag -> digest the registry reports, or nothing
+    curl -fsS --max-time 10 -o /dev/null -D - \
+        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+        "http://$REGISTRY/v2/$1/manifests/$2" 2>/dev/null \
+        | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}' || true
+}
+
+# One plain minbase tree, cached; images with more packages get them with apt-get inside a copy
+# of it (debootstrap's own --include resolver cannot install npm's dependency tree).
+base_tarball() {
+    local spec tarball dir
+    spec=$(printf '%s|' "$RECIPE_VERSION" "$SUITE" "$mirror" | sha256sum | cut -c1-16)
+    tarball="$CACHE/rootfs/minbase-$SUITE-$spec.tar"
+    if [ ! -s "$tarball" ]; then
+        log "debootstrap $SUITE minbase from $mirror" >&2
+        dir=$(mktemp -d "$CACHE/rootfs/build.XXXXXX")
+        debootstrap --variant=minbase "--cache-dir=$CACHE/debs" "$SUITE" "$dir" "$mirror" \
+            >"$dir.log" 2>&1 || { tail -n 20 "$dir.log" >&2; die "debootstrap failed (log: $dir.log)"; }
+        printf 'deb %s %s main\n' "$mirror" "$SUITE" >"$dir/etc/apt/sources.list"
+        tar --numeric-owner -C "$dir" -cf "$tarball.tmp" .
+        mv "$tarball.tmp" "$tarball"
+        rm -rf "$dir" "$dir.log"
+    fi
+    echo "$tarball"
+}
+
+chroot_umount() {
+    local dir=$1 m
+    for m in var/cache/apt/archives dev/pts dev proc; do
+        mountpoint -q "$dir/$m" && umount -l "$dir/$m"
+    done
+    return 0
+}
+
+make_debian_rootfs() {  # dir comma-separated-packages
+    local dir=$1 include=$2 base
+    base=$(base_tarball)
+    tar --numeric-owner -C "$dir" -xf "$base"
+    if [ -n "$include" ]; then
+        trap "chroot_umount '$dir'" EXIT
+        mount -t proc proc "$dir/proc"
+        mount --bind /dev "$dir/dev"
+        mount --bind /dev/pts "$dir/dev/pts"
+        mount --bind "$CACHE/debs" "$dir/var/cache/apt/archives"
+        cp /etc/resolv.conf "$dir/etc/resolv.conf"
+        printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+        chmod 0755 "$dir/usr/sbin/policy-rc.d"
+        if ! { chroot "$dir" apt-get update -qq &&
+               chroot "$dir" env DEBIAN_FRONTEND=noninteractive \
+                   apt-get install -y -qq --no-install-recommends ${include//,/ }; } >"$dir.log" 2>&1; then
+            tail -n 20 "$dir.log" >&2; chroot_umount "$dir"; die "apt-get install failed in $dir"
+        fi
+        chroot_umount "$dir"
+        trap - EXIT
+        rm -f "$dir/usr/sbin/policy-rc.d" "$dir.log"
+    fi
+    if [ -x "$dir/usr/sbin/update-ca-certificates" ] && [ "${#extra_cas[@]}" -gt 0 ]; then
+        mkdir -p "$dir/usr/local/share/ca-certificates"
+        cp "${extra_cas[@]}" "$dir/usr/local/share/ca-certificates/"
+        chroot "$dir" update-ca-certificates >/dev/null 2>&1
+    fi
+    case ",$include," in
+        *,golang-go,*) mkdir -p "$dir/go/src" "$dir/go/bin"; chmod -R 1777 "$dir/go" ;;
+    esac
+    rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/log/*.log \
+           "$dir"/var/log/apt/* "$dir"/etc/hostname "$dir"/tmp/* \
+           "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
+    : >"$dir/etc/resolv.conf"
+}
+
+make_static_rootfs() {  # dir: a distroless-like tree, no shell and no package manager
+    local dir=$1
+    mkdir -p "$dir"/etc/ssl/certs "$dir"/home/nonroot "$dir"/tmp "$dir"/root
+    cat >"$dir/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
+nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
+EOF
+    cat >"$dir/etc/group" <<'EOF'
+root:x:0:
+nobody:x:65534:
+nonroot:x:65532:
+EOF
+    printf 'PRETTY_NAME="Distroless"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="12"\n' \
+        >"$dir/etc/os-release"
+    [ -f /etc/ssl/certs/ca-certificates.crt ] \
+        && cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/ca-certificates.crt"
+    chmod 1777 "$dir/tmp"
+    chmod 0700 "$dir/root"
+    chown 65532:65532 "$dir/home/nonroot"
+    chmod 0755 "$dir/home/nonroot"
+}
+
+# name tag kind include [--change ...]
+ensure_image() {
+    local repo=$1 tag=$2 kind=$3 include=$4; shift 4
+    local ref="$REGISTRY/$repo:$tag" safe=${repo//\//_}-$tag
+    local fs_spec spec
+    fs_spec=$(printf '%s|' "$RECIPE_VERSION" "$kind" "$include" "$mirror" "$ca_hash" | sha256sum | cut -c1-16)
+    spec=$(printf '%s|' "$fs_spec" "$@" | sha256sum | cut -c1-16)
+    local stamp="$CACHE/stamps/$safe" tarball="$CACHE/rootfs/$safe-$fs_spec.tar"
+    local have
+    have=$(manifest_digest "$repo" "$tag")
+    if [ -n "$have" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$spec $have" ]; then
+        log "$ref already pushed: $have"
+        return 0
+    fi
+    if [ -s "$tarball" ]; then
+        log "$ref: using cached root filesystem"
+    else
+        log "$ref: building root filesystem ($kind${include:+: $include})"
+        local t0=$SECONDS dir
+        dir=$(mktemp -d "$CACHE/rootfs/build.XXXXXX")
+        if [ "$kind" = debian ]; then make_debian_rootfs "$dir" "$include"; else make_static_rootfs "$dir"; fi
+        if [ "$kind" = static ] && [ -e "$dir/bin/sh" ]; then die "static image has /bin/sh"; fi
+        rm -f "$CACHE/rootfs/$safe-"*.tar
+        tar --numeric-owner -C "$dir" -cf "$tarball.tmp" .
+        mv "$tarball.tmp" "$tarball"
+        rm -rf "$dir"
+        log "$ref: root filesystem ready ($(du -h "$tarball" | cut -f1), $((SECONDS - t0)) s)"
+    fi
+    docker import "$@" "$tarball" "$ref" >/dev/null
+    docker push -q "$ref" >/dev/null
+    have=$(manifest_digest "$repo" "$tag")
+    [ -n "$have" ] || die "$ref: registry has no manifest after push"
+    echo "$spec $have" >"$stamp"
+    log "$ref pushed: $have"
+}
+
+PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+ensure_image python 3.11-slim-bookworm debian python3,python3-venv,python-is-python3,ca-certificates \
+    --change "$PATH_ENV" --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
+ensure_image node 18-bookworm-slim debian nodejs,npm,ca-certificates \
+    --change "$PATH_ENV" --change 'CMD ["node"]'
+ensure_image golang 1.19-bookworm debian golang-go,ca-certificates \
+    --change 'ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV GOPATH=/go' --change 'WORKDIR /go' --change 'CMD ["bash"]'
+ensure_image distroless/static-debian12 nonroot static "" \
+    --change 'USER 65532:65532' --change 'WORKDIR /home/nonroot' \
+    --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
+    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'
+ensure_image debian bookworm-slim debian "" --change "$PATH_ENV" --change 'CMD ["bash"]'
+
+# The static image must really have no shell.
+cid=$(docker create "$REGISTRY/distroless/static-debian12:nonroot" /nonexistent)
+if docker cp "$cid:/bin/sh" - >/dev/null 2>&1; then
+    docker rm -f "$cid" >/dev/null; die "distroless image has /bin/sh"
+fi
+docker rm -f "$cid" >/dev/null
+
+# What later steps need to reach the engine and the registry: `. /var/cache/tightship-ci/engine.env`
+{
+    echo "export DOCKER_HOST=unix:///var/run/docker.sock"
+    echo "export TIGHTSHIP_TEST_REGISTRY=$REGISTRY"
+} >"$CACHE/engine.env"
+
+log "images in $REGISTRY:"
+for ref in python:3.11-slim-bookworm node:18-bookworm-slim golang:1.19-bookworm \
+           distroless/static-debian12:nonroot debian:bookworm-slim; do
+    printf '    %-50s %s\n' "$REGISTRY/$ref" "$(manifest_digest "${ref%%:*}" "${ref#*:}")"
+done
+log "ready (dockerd log: $DOCKERD_LOG, registry log: $REGISTRY_LOG)"
