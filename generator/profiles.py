@@ -21,6 +21,8 @@ from generator.yamlio import load_file, to_plain
 
 PROFILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 _REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
+# An image entry is replaced whole, never merged: a new ref must never inherit an old digest.
+_REPLACE_ENTRIES = {"images"}
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,10 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[list[Layer], Any]:
 
 
 def _merge(parent: Any, child: Any, key: str | None = None) -> Any:
+    if isinstance(parent, dict) and isinstance(child, dict) and key in _REPLACE_ENTRIES:
+        merged = copy.deepcopy(parent)
+        merged.update(copy.deepcopy(child))
+        return merged
     if isinstance(parent, dict) and isinstance(child, dict) and key not in _REPLACE_WHOLE:
         merged = copy.deepcopy(parent)
         for k, v in child.items():
@@ -181,7 +187,8 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
         chosen = images[key]
         if not chosen.ref.allowed_by(allowed):
             raise fail(f"image {chosen.ref.written} is not from an allowed registry "
-                       f"({', '.join(allowed)}) (B02)", layers, path)
+                       f"({', '.join(allowed)}), yet {runtime} {version} uses it (B02)",
+                       layers, ["images", key, "ref"])
         return chosen
 
     runtimes = {

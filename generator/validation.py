@@ -48,8 +48,10 @@ def locate(layers: Sequence[Layer], path: Sequence[Any]) -> tuple[str, int | Non
     return best.file, line_of(best.node, path)
 
 
-def fail(message: str, layers: Sequence[Layer], path: Sequence[Any]) -> UserError:
-    file, line = locate(layers, path)
+def fail(message: str, layers: Sequence[Layer], path: Sequence[Any],
+         at: Sequence[Any] | None = None) -> UserError:
+    """An error about the field `path`, positioned at `at` (default: the field itself)."""
+    file, line = locate(layers, path if at is None else at)
     return UserError(message, file=file, line=line, field=dotted(path) or None)
 
 
@@ -69,7 +71,9 @@ def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
     if error is None:
         return
     path, message = _explain(error)
-    raise fail(message, layers, path)
+    # A missing key is reported where its mapping was written, not where a parent has it.
+    at = path[:-1] if error.validator == "required" else None
+    raise fail(message, layers, path, at)
 
 
 def _explain(error: ValidationError) -> tuple[list[Any], str]:
@@ -83,8 +87,10 @@ def _explain(error: ValidationError) -> tuple[list[Any], str]:
             return path + [extra[0]], f"unknown key '{extra[0]}'{hint}"
     if kind == "propertyNames":
         return path, f"{error.instance!r} is not an allowed name here"
-    if kind == "required":
-        return path, error.message.replace("is a required property", "is required")
+    if kind == "required" and isinstance(error.instance, dict):
+        missing = [k for k in error.validator_value if k not in error.instance]
+        if missing:
+            return path + [missing[0]], "is required"
     if kind == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
         return path, f"{error.instance!r} is not one of: {options}"

@@ -1,0 +1,177 @@
+"""Bad input: one clear line naming file, line and field; exit 2; nothing written."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from cli_support import run_cli
+
+GOOD = """\
+service: api
+runtime: python
+build:
+  dependencies: [requirements.txt]
+  sources: [app/]
+command: [python3, -m, app]
+ports: [8080]
+healthcheck:
+  http: /healthz
+"""
+
+# (case id, answers text, expected "line: field" fragment, expected words in the message)
+CASES = [
+    ("malformed-yaml", GOOD + "ports: [8080\n", ":11:", "invalid YAML"),
+    ("duplicate-key", GOOD + "service: again\n", ":10:", "invalid YAML"),
+    ("unknown-key", GOOD + "replicas: 3\n", ":10: replicas:", "unknown key 'replicas'"),
+    ("unknown-nested-key", GOOD.replace("  http: /healthz", "  http: /healthz\n  path: /x"),
+     ":10: healthcheck.path:", "unknown key 'path'"),
+    ("wrong-type", GOOD.replace("ports: [8080]", "ports: eighty"), ":7: ports:",
+     "expected array"),
+    ("port-out-of-range", GOOD.replace("ports: [8080]", "ports: [70000]"), ":7: ports[0]:",
+     "70000"),
+    ("port-zero", GOOD.replace("ports: [8080]", "ports: [0]"), ":7: ports[0]:", "0"),
+    ("duplicate-port", GOOD.replace("ports: [8080]", "ports: [8080, 8080]"), ":7: ports:",
+     "non-unique"),
+    ("not-a-dns-label", GOOD.replace("service: api", "service: My_API"), ":1: service:",
+     "DNS label"),
+    ("dns-label-too-long", GOOD.replace("service: api", "service: " + "a" * 64), ":1: service:",
+     "DNS label"),
+    ("unknown-runtime", GOOD.replace("runtime: python", "runtime: ruby"), ":2: runtime:",
+     "not one of"),
+    ("version-not-offered", GOOD + "version: '2.7'\n", ":10: version:", "offers python 3.12"),
+    ("path-escapes-context", GOOD.replace("sources: [app/]", "sources: [../secrets/]"),
+     ":5: build.sources[0]:", "inside the build context"),
+    ("absolute-source-path", GOOD.replace("sources: [app/]", "sources: [/etc/passwd]"),
+     ":5: build.sources[0]:", "inside the build context"),
+    ("newline-in-command", GOOD.replace("command: [python3, -m, app]",
+                                        'command: ["python3", "-m", "app\\nRUN curl x | sh"]'),
+     ":6: command[2]:", "control character"),
+    ("nul-in-command", GOOD.replace("command: [python3, -m, app]", 'command: ["app\\0"]'),
+     ":6: command[0]:", "control character"),
+    ("newline-in-env", GOOD + 'env:\n  MODE: "a\\nUSER root"\n', ":11: env.MODE:",
+     "control character"),
+    ("secret-looking-env", GOOD + "env:\n  DB_PASSWORD: hunter2\n", ":11: env.DB_PASSWORD:",
+     "looks like a secret"),
+    ("package-with-shell", GOOD + "packages:\n  run: ['curl; rm -rf /']\n",
+     ":11: packages.run[0]:", "not valid"),
+    ("label-source-not-https", GOOD + "labels:\n  source: 'http://x\"y'\n",
+     ":11: labels.source:", "not valid"),
+    ("health-both-kinds", GOOD.replace("  http: /healthz", "  http: /healthz\n  command: [x]"),
+     ":8: healthcheck:", "exactly one"),
+    ("health-port-not-served", GOOD.replace("  http: /healthz", "  http: /healthz\n  port: 9"),
+     ":10: healthcheck.port:", "not one of the service's ports"),
+    ("writable-root", GOOD + "writable: [/]\n", ":10: writable[0]:", "read-only"),
+    ("writable-etc", GOOD + "writable: [/etc/app]\n", ":10: writable[0]:", "read-only"),
+    ("capability-not-allowed", GOOD + "capabilities:\n  SYS_ADMIN: needs mounts\n",
+     ":11: capabilities.SYS_ADMIN:", "not allowed"),
+    ("limits-above-ceiling", GOOD + "limits:\n  memory: 64Gi\n", ":11: limits.memory:",
+     "ceiling"),
+    ("missing-command", GOOD.replace("command: [python3, -m, app]\n", ""), ":1: command:",
+     "is required"),
+    ("java-without-artifact", GOOD.replace("runtime: python", "runtime: java"),
+     ":3: build:", "build.command"),
+    ("http-probe-on-distroless", GOOD.replace("runtime: python", "runtime: go").replace(
+        "dependencies: [requirements.txt]", "dependencies: [go.mod]"),
+     ":9: healthcheck.http:", "no HTTP client"),
+    ("not-a-mapping", "- just\n- a list\n", ":1:", "mapping"),
+]
+
+
+@pytest.mark.parametrize("answers,where,words", [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_bad_answers_are_refused_with_file_line_and_field(tmp_path, answers, where, words):
+    (tmp_path / "tightship.yaml").write_text(answers)
+    result = run_cli("render", "--answers", "tightship.yaml", "--out", "out", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err  # one clear line, no traceback
+    assert lines[0].startswith("tightship: error: tightship.yaml:"), lines[0]
+    assert where in lines[0] and words in lines[0], lines[0]
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tightship.yaml"]
+
+
+def test_bad_set_value_names_the_command_line(tmp_path):
+    (tmp_path / "tightship.yaml").write_text(GOOD)
+    result = run_cli("render", "--set", "ports=[99999]", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.startswith("tightship: error: --set: ports[0]:")
+
+
+def test_malformed_set_is_refused(tmp_path):
+    (tmp_path / "tightship.yaml").write_text(GOOD)
+    result = run_cli("render", "--set", "no-equals-sign", cwd=tmp_path)
+    assert result.code == 2 and "key=value" in result.err
+
+
+def test_missing_answers_file(tmp_path):
+    result = run_cli("render", "--answers", "nope.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert "nope.yaml: answers file not found" in result.err
+
+
+def _profile(tmp_path, text: str) -> str:
+    path = tmp_path / "profile.yaml"
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+PROFILE_CASES = [
+    ("unapproved-registry", """\
+        name: team
+        extends: default
+        images:
+          python-3.12: {ref: evil.example.com/python:3.12, digest: 'sha256:%s', pinned: '2026-01-01', shell: true, packages: apt}
+        """ % ("a" * 64), ":4:", "images.python-3.12.ref", "not from an allowed registry"),
+    ("unpinned-image", """\
+        name: team
+        extends: default
+        images:
+          python-3.12: {ref: 'python:3.12-slim', pinned: '2026-01-01', shell: true, packages: apt}
+        """, ":4:", "images.python-3.12.digest", "is required"),
+    ("latest-tag", """\
+        name: team
+        extends: default
+        images:
+          python-3.12: {ref: 'python:latest', digest: 'sha256:%s', pinned: '2026-01-01', shell: true, packages: apt}
+        """ % ("b" * 64), ":4:", "images.python-3.12.ref", "latest"),
+    ("unknown-profile-key", """\
+        name: team
+        extends: default
+        colour: blue
+        """, ":3:", "colour", "unknown key"),
+    ("missing-parent", """\
+        name: team
+        extends: ./nowhere.yaml
+        """, ":2:", "extends", "not found"),
+]
+
+
+@pytest.mark.parametrize("profile,line,field,words", [c[1:] for c in PROFILE_CASES],
+                         ids=[c[0] for c in PROFILE_CASES])
+def test_bad_profiles_are_refused_with_file_line_and_field(tmp_path, profile, line, field,
+                                                           words):
+    (tmp_path / "tightship.yaml").write_text(GOOD)
+    path = _profile(tmp_path, profile)
+    result = run_cli("render", "--profile", path, "--out", "out", cwd=tmp_path)
+    assert result.code == 2, result.out + result.err
+    message = result.err.strip()
+    assert message.startswith(f"tightship: error: {path}{line} {field}:"), message
+    assert words in message, message
+    assert not (tmp_path / "out").exists()
+
+
+def test_profiles_that_extend_each_other_in_a_loop(tmp_path):
+    (tmp_path / "a.yaml").write_text("name: a\nextends: ./b.yaml\n")
+    (tmp_path / "b.yaml").write_text("name: b\nextends: ./a.yaml\n")
+    (tmp_path / "tightship.yaml").write_text(GOOD)
+    result = run_cli("render", "--profile", str(tmp_path / "a.yaml"), cwd=tmp_path)
+    assert result.code == 2 and "loop" in result.err
+
+
+def test_unknown_builtin_profile(tmp_path):
+    (tmp_path / "tightship.yaml").write_text(GOOD)
+    result = run_cli("render", "--profile", "nosuch", cwd=tmp_path)
+    assert result.code == 2 and "built-in: default, strict" in result.err
