@@ -1,0 +1,41 @@
+"""Shared fixtures. Engine fixtures fail under CI=true when the engine is missing, else skip."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import engine_support  # noqa: E402
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "engine: needs a Docker engine and the local registry "
+        "(fails under CI=true when absent)")
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """A pinged docker.DockerClient; test images (tightship-test/...) are removed afterwards."""
+    client = engine_support.connect_engine()
+    yield client
+    engine_support.remove_test_images(client)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def registry_images(engine) -> dict[str, str]:
+    """Each base image in the local registry -> its registry digest (sha256:...)."""
+    return engine_support.registry_digests(engine)
+
+
+@pytest.fixture(scope="session")
+def engine_profile(tmp_path_factory, registry_images) -> Path:
+    """Path of a profile that allows only the local registry's images, pinned by digest."""
+    path = tmp_path_factory.mktemp("profile") / "engine-test.yaml"
+    path.write_text(engine_support.engine_profile_yaml(registry_images))
+    return path

@@ -1,0 +1,62 @@
+"""The engine test infrastructure itself: engine, registry, base images, helpers."""
+
+from __future__ import annotations
+
+import docker
+import pytest
+
+from engine_support import (BASE_IMAGES, PROFILE_IMAGES, REGISTRY, proc_status,
+                            run_container)
+
+pytestmark = pytest.mark.engine
+
+DEBIAN = f"{REGISTRY}/debian:bookworm-slim"
+DISTROLESS = f"{REGISTRY}/distroless/static-debian12:nonroot"
+
+
+def test_every_base_image_has_a_registry_digest(registry_images):
+    assert set(registry_images) == set(BASE_IMAGES)
+    for ref, digest in registry_images.items():
+        assert digest.startswith("sha256:") and len(digest) == 71, (ref, digest)
+
+
+def test_distroless_image_has_no_shell(engine, registry_images):
+    image = engine.images.pull(DISTROLESS)
+    assert image.attrs["Config"]["User"] == "65532:65532"
+    container = engine.containers.create(image, command=["/nonexistent"], network_mode="none")
+    try:
+        for path in ("/bin/sh", "/bin/bash", "/usr/bin/sh"):
+            with pytest.raises(docker.errors.NotFound):
+                container.get_archive(path)
+        container.get_archive("/etc/passwd")  # the image itself is readable
+    finally:
+        container.remove(force=True)
+
+
+def test_container_runs_as_the_user_asked_for_without_network(engine, registry_images):
+    engine.images.pull(DEBIAN)
+    out = engine.containers.run(DEBIAN, ["id", "-u"], user="12345", network_mode="none",
+                                remove=True)
+    assert out.decode().strip() == "12345"
+
+
+def test_proc_status_reads_a_sleeping_container_from_the_host(engine, registry_images):
+    engine.images.pull(DEBIAN)
+    with run_container(engine, DEBIAN, command=["sleep", "300"], user="12345") as container:
+        status = proc_status(container)
+        assert status["Seccomp"] == "2"  # the engine's default seccomp profile is enforced
+        assert status["Uid"].split()[0] == "12345"
+        assert set(status) == {"Uid", "Gid", "CapEff", "CapPrm", "NoNewPrivs", "Seccomp"}
+
+
+def test_engine_profile_pins_the_registry_images(engine_profile, registry_images):
+    from generator.profiles import load_profile
+
+    profile = load_profile(str(engine_profile))
+    assert profile.allowed_registries == (REGISTRY,)
+    for key, (ref, _) in PROFILE_IMAGES.items():
+        assert profile.images[key].digest == registry_images[ref]
+    assert profile.versions("python") == ["3.11"]
+    go = profile.runtimes["go"]["1.19"]
+    assert go.build.key == "golang-1.19" and go.run.key == "distroless-static"
+    assert profile.runtimes["go"]["1.19"].run.user.uid == 65532
