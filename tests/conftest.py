@@ -20,10 +20,10 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def engine():
-    """A pinged docker.DockerClient; test images (tightship-test/...) are removed afterwards."""
+    """A pinged docker.DockerClient; images built with build_image are removed afterwards."""
     client = engine_support.connect_engine()
     yield client
-    engine_support.remove_test_images(client)
+    engine_support.remove_built_images(client)
     client.close()
 
 

@@ -43,6 +43,9 @@ ENGINE_RUNTIMES: dict[str, dict[str, dict[str, str]]] = {
 
 PROC_STATUS_FIELDS = ("Uid", "Gid", "CapEff", "CapPrm", "NoNewPrivs", "Seccomp")
 
+# Tags built by build_image in this test session, removed when the session ends.
+BUILT_TAGS: set[str] = set()
+
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
@@ -138,6 +141,7 @@ def build_image(client, context_dir: str | os.PathLike, tag: str, **kwargs):
 
     log: list[str] = []
     try:
+        BUILT_TAGS.add(tag)
         image, stream = client.images.build(path=str(context_dir), tag=tag, rm=True,
                                             forcerm=True, pull=False, **kwargs)
         for chunk in stream:
@@ -229,8 +233,28 @@ def _host_pid(init_host_pid: int, pid: int) -> int:
     raise AssertionError(f"no process {pid} in the container of host pid {init_host_pid}")
 
 
+def remove_built_images(client) -> list[str]:
+    """Remove the images this session built (not those of another session running beside it).
+
+    Set TIGHTSHIP_KEEP_TEST_IMAGES=1 to keep them for a look afterwards.
+    """
+    if os.environ.get("TIGHTSHIP_KEEP_TEST_IMAGES") == "1":
+        return []
+    removed = []
+    for tag in sorted(BUILT_TAGS):
+        with contextlib.suppress(Exception):
+            client.images.remove(tag, force=True, noprune=False)
+            removed.append(tag)
+    BUILT_TAGS.clear()
+    return removed
+
+
 def remove_test_images(client, prefix: str = TEST_TAG_PREFIX) -> list[str]:
-    """Remove images tagged `<prefix>...` (what tests built) and their stopped containers."""
+    """Remove every image tagged `<prefix>...` (what tests build) and containers made from them.
+
+    A full sweep, for a machine no other test session is using; sessions themselves only
+    remove what they built (remove_built_images).
+    """
     removed = []
     for container in client.containers.list(all=True):
         if str(container.attrs.get("Config", {}).get("Image", "")).startswith(prefix):

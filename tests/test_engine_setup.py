@@ -5,8 +5,8 @@ from __future__ import annotations
 import docker
 import pytest
 
-from engine_support import (BASE_IMAGES, PROFILE_IMAGES, REGISTRY, proc_status,
-                            run_container)
+from engine_support import (BASE_IMAGES, PROFILE_IMAGES, REGISTRY, TEST_TAG_PREFIX,
+                            build_image, proc_status, run_container, wait_healthy)
 
 pytestmark = pytest.mark.engine
 
@@ -47,6 +47,27 @@ def test_proc_status_reads_a_sleeping_container_from_the_host(engine, registry_i
         assert status["Seccomp"] == "2"  # the engine's default seccomp profile is enforced
         assert status["Uid"].split()[0] == "12345"
         assert set(status) == {"Uid", "Gid", "CapEff", "CapPrm", "NoNewPrivs", "Seccomp"}
+
+
+def test_build_run_and_health_helpers(engine, registry_images, tmp_path):
+    digest = registry_images[DEBIAN]
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {DEBIAN}@{digest}\n"
+        "HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD test -e /tmp/ok\n"
+        'CMD ["sh", "-c", "touch /tmp/ok; exec sleep 120"]\n')
+    image = build_image(engine, tmp_path, f"{TEST_TAG_PREFIX}engine-setup-healthy")
+    with run_container(engine, image) as container:
+        assert wait_healthy(container, timeout=30) == "healthy"
+        name = container.name
+    assert not engine.containers.list(all=True, filters={"name": name})  # always removed
+
+    with run_container(engine, image, command=["sleep", "120"]) as container:
+        with pytest.raises(AssertionError, match="unhealthy"):
+            wait_healthy(container, timeout=30)
+
+    (tmp_path / "Dockerfile").write_text(f"FROM {DEBIAN}@{digest}\nRUN echo no-such-step >&2; false\n")
+    with pytest.raises(AssertionError, match="no-such-step"):
+        build_image(engine, tmp_path, f"{TEST_TAG_PREFIX}engine-setup-broken")
 
 
 def test_engine_profile_pins_the_registry_images(engine_profile, registry_images):
