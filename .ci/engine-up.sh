@@ -28,7 +28,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(docker.io debootstrap docker-registry apparmor iptables ca-certificates
           debian-archive-keyring curl util-linux ${TIGHTSHIP_APT_EXTRA:-})
 missing=()
-for p in "${packages[@]}"; do
+for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -99,6 +99,14 @@ registry_up() { curl -fsS -o /dev/null --max-time 5 "http://$REGISTRY/v2/" 2>/de
 if registry_up; then
     log "registry already running at $REGISTRY"
 else
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$REGISTRY/v2/" || true)
+    if [ "$code" != 000 ]; then
+        # Something else answers on the port, e.g. Debian's own docker-registry service (with
+        # authentication) started by its package: stop it and serve ours.
+        log "port ${REGISTRY##*:} answers HTTP $code; stopping the packaged docker-registry service"
+        service docker-registry stop >/dev/null 2>&1 || /etc/init.d/docker-registry stop >/dev/null 2>&1 || true
+        sleep 1
+    fi
     log "starting registry at $REGISTRY"
     setsid docker-registry serve "$REGISTRY_CONF" >"$REGISTRY_LOG" 2>&1 </dev/null &
     for _ in $(seq 1 30); do registry_up && break; sleep 1; done
