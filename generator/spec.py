@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.answers import Answers
 from generator.errors import UserError
 from generator.profiles import BaseImage, Limits, Profile
+from generator.runspec import RunSettings, build_run
 from generator.validation import fail
 
 # B09: names that look like they hold a secret never go into ENV.
@@ -86,6 +87,7 @@ class Spec:
     limits: Limits
     restart_retries: int
     labels: tuple[tuple[str, str], ...]
+    run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
 
     @property
     def has_build_stage(self) -> bool:
@@ -170,7 +172,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
 
     limits = _limits(a.get("limits", {}), profile, error)
     labels = a.get("labels", {})
-    return Spec(
+    spec = Spec(
         service=a["service"], runtime=runtime, version=version, profile=profile.name,
         build_image=build_image, run_image=run_image, user=user,
         workdir=a.get("workdir", "/app"),
@@ -189,6 +191,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         limits=limits, restart_retries=profile.restart_retries,
         labels=tuple(sorted(labels.items())),
     )
+    return replace(spec, run=build_run(answers, profile, spec))
 
 
 def _check_build(runtime: str, build: dict, error) -> None:

@@ -99,7 +99,8 @@ def test_output_is_byte_identical_across_processes(tmp_path):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         result = run_subprocess("render", "--out", str(out), cwd=service, env=env)
         assert result.code == 0, result.err
-        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes()
+                        for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1]
 
 
