@@ -7,6 +7,7 @@ Values can come from several layers (a profile and the one it extends; an answer
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Sequence
@@ -65,8 +66,36 @@ def schema(schema_name: str) -> dict:
     return _validator(schema_name).schema
 
 
+# Line breaks and other control characters are refused in every key and value, before the
+# schema: no text may start a new line in a generated file. (Also: Python's `$` in the
+# schema's patterns matches before a trailing newline, so patterns alone would not do.)
+CONTROL_RE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _control_characters(data: Any, path: list[Any]) -> list[Any] | None:
+    if isinstance(data, str):
+        return path if CONTROL_RE.search(data) else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and CONTROL_RE.search(key):
+                return path + [key]
+            found = _control_characters(value, path + [key])
+            if found is not None:
+                return found
+    if isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _control_characters(value, path + [index])
+            if found is not None:
+                return found
+    return None
+
+
 def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
     """Raise a UserError for the most relevant schema violation in `data`, if any."""
+    bad = _control_characters(data, [])
+    if bad is not None:
+        raise fail("contains a control character (newline, NUL, ...); values must be one "
+                   "line of text", layers, bad)
     error = best_match(_validator(schema_name).iter_errors(data))
     if error is None:
         return

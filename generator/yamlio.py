@@ -6,12 +6,14 @@ comments, which `pin` relies on when it rewrites a profile).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from generator.errors import UserError
 
@@ -42,8 +44,13 @@ def load_text(text: str, *, file: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise UserError(f"invalid YAML: {problem}", file=file, line=line) from None
+    except ReaderError as exc:  # a character YAML does not allow, e.g. DEL or NUL
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise UserError(f"invalid YAML: character U+{code:04X} is not allowed",
+                        file=file, line=line) from None
     except YAMLError as exc:
-        raise UserError(f"invalid YAML: {exc}", file=file) from None
+        raise UserError("invalid YAML: " + " ".join(str(exc).split()), file=file) from None
 
 
 def line_of(node: Any, path: Iterable[Any]) -> int | None:
@@ -64,14 +71,19 @@ def line_of(node: Any, path: Iterable[Any]) -> int | None:
     return line
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
 def dotted(path: Iterable[Any]) -> str:
     """`("build", "sources", 0)` → `build.sources[0]`: how fields are named in messages."""
     text = ""
     for step in path:
         if isinstance(step, int):
             text += f"[{step}]"
-        else:
+        elif _PLAIN_KEY.match(str(step)):
             text += ("." if text else "") + str(step)
+        else:  # odd keys are quoted, so a message stays one printable line
+            text += f"[{str(step)!r}]"
     return text
 
 
