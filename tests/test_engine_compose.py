@@ -1,0 +1,119 @@
+"""On a real engine: the generated compose.yaml brings the service up hardened.
+
+For the python and go examples (rendered with the engine profile, whose base images are the
+local registry's, pinned by digest): build the image from the generated Dockerfile, bring the
+generated compose.yaml up with docker-compose, wait for the image's own health check, then read
+what the kernel says about the running process from the host's /proc (the container's
+State.Pid): non-root UID, no capabilities, no_new_privs, seccomp in filter mode, a read-only
+root mount and noexec tmpfs for the writable paths. Everything is brought down afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+import engine_support
+from cli_support import copy_example, run_cli
+
+pytestmark = pytest.mark.engine
+
+EXAMPLES = {"python": "hello-python", "go": "hello-go"}
+
+
+def compose_command() -> list[str]:
+    found = shutil.which("docker-compose")
+    if not found:
+        engine_support.unavailable("docker-compose is not installed (apt-get install "
+                                   "docker-compose)")
+    return [found]
+
+
+def mounts(host_pid: int) -> dict[str, tuple[str, set[str]]]:
+    """Mount point -> (filesystem type, options) as the container's process sees them."""
+    found = {}
+    for line in Path(f"/proc/{host_pid}/mountinfo").read_text().splitlines():
+        fields = line.split()
+        sep = fields.index("-")
+        point, options = fields[4], set(fields[5].split(","))
+        fstype, super_options = fields[sep + 1], set(fields[sep + 3].split(","))
+        found[point] = (fstype, options | super_options)
+    return found
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_compose_brings_the_service_up_hardened(engine, engine_profile, tmp_path, name):
+    docker_compose = compose_command()
+    service = EXAMPLES[name]
+    folder = copy_example(name, tmp_path)
+    suffix = uuid.uuid4().hex[:8]
+    repository = f"{engine_support.TEST_TAG_PREFIX}compose-{name}-{suffix}"
+    result = run_cli("render", "--answers", str(folder / "tightship.yaml"), "--profile",
+                     str(engine_profile), "--set", f"run.image.repository={repository}")
+    assert result.code == 0, result.err
+    compose = YAML(typ="safe").load((folder / "compose.yaml").read_text())
+    svc = compose["services"][service]
+    tag = svc["image"]
+    assert tag == f"{repository}:1.0.0"
+    if svc.get("secrets"):
+        (folder / "secrets").mkdir()
+        for secret in svc["secrets"]:
+            (folder / "secrets" / secret).write_text("not-a-real-secret\n")
+
+    started = time.monotonic()
+    engine_support.build_image(engine, folder, tag)
+    built = time.monotonic() - started
+
+    project = f"tstest{suffix}"
+    env = {**os.environ, "COMPOSE_PROJECT_NAME": project, "COMPOSE_INTERACTIVE_NO_CLI": "1"}
+    base = [*docker_compose, "--project-directory", str(folder), "-f",
+            str(folder / "compose.yaml")]
+    try:
+        up = subprocess.run([*base, "up", "-d", "--no-build"], capture_output=True, text=True,
+                            timeout=300, env=env)
+        assert up.returncode == 0, up.stderr[-3000:]
+        (container,) = engine.containers.list(
+            all=True, filters={"label": f"com.docker.compose.project={project}"})
+        engine_support.wait_healthy(container, timeout=120)
+        healthy = time.monotonic() - started
+
+        uid, gid = (int(x) for x in svc["user"].split(":"))
+        status = engine_support.proc_status(container)
+        assert status["Uid"].split() == [str(uid)] * 4  # R12: real, effective, saved, fs
+        assert status["Gid"].split() == [str(gid)] * 4
+        assert uid != 0
+        assert int(status["CapEff"], 16) == 0  # R02: no capabilities at all
+        assert int(status["CapPrm"], 16) == 0
+        assert status["NoNewPrivs"] == "1"  # R03
+        assert status["Seccomp"] == "2"  # R04: a seccomp filter is in force
+
+        seen = mounts(container.attrs["State"]["Pid"])
+        assert "ro" in seen["/"][1]  # R06: the root filesystem is read-only
+        fstype, options = seen["/tmp"]
+        assert fstype == "tmpfs" and {"rw", "noexec", "nosuid", "nodev"} <= options
+
+        host = container.attrs["HostConfig"]
+        assert host["Privileged"] is False and host["ReadonlyRootfs"] is True
+        assert host["PidsLimit"] == svc["pids_limit"]
+        assert host["Memory"] == int(svc["mem_limit"][:-1]) * 1024 ** 2
+        assert host["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 5}
+        assert not host["PortBindings"]  # R10: nothing published unless asked
+        assert host["NetworkMode"] not in ("host",) and host["PidMode"] != "host"
+        (network_name,) = container.attrs["NetworkSettings"]["Networks"]
+        network = engine.networks.get(network_name)
+        assert network.attrs["Internal"] is True  # R14: no egress declared: no route out
+        print(f"\n{name}: image built in {built:.1f}s, healthy {healthy:.1f}s after start")
+    finally:
+        down = subprocess.run([*base, "down", "-v", "--remove-orphans"], capture_output=True,
+                              text=True, timeout=300, env=env)
+        assert down.returncode == 0, down.stderr[-3000:]
+    assert not engine.containers.list(
+        all=True, filters={"label": f"com.docker.compose.project={project}"})
+    assert not engine.networks.list(filters={"label": f"com.docker.compose.project={project}"})
