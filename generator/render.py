@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from generator.outputs import compose, dockerfile, dockerignore, kubernetes
+from generator.outputs import (apparmor, compose, dockerfile, dockerignore, kubernetes,
+                               seccomp)
 from generator.profiles import Profile
 from generator.resources import data_dir
 from generator.spec import Spec
 
 # Each output kind is one module with render(spec, env) -> {path: text}.
-OUTPUTS = (dockerfile, dockerignore, compose, kubernetes)
+OUTPUTS = (dockerfile, dockerignore, compose, kubernetes, seccomp, apparmor)
 
 
 def template_env(profile: Profile) -> Environment:

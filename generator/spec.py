@@ -14,6 +14,7 @@ from typing import Any
 from generator.answers import Answers
 from generator.errors import UserError
 from generator.profiles import BaseImage, Limits, Profile
+from generator.seccomp_groups import Confinement, build_confinement
 from generator.runspec import RunSettings, build_run
 from generator.validation import fail
 
@@ -87,6 +88,7 @@ class Spec:
     limits: Limits
     restart_retries: int
     labels: tuple[tuple[str, str], ...]
+    confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
 
     @property
@@ -190,6 +192,8 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         capabilities=tuple(sorted(caps.items())),
         limits=limits, restart_retries=profile.restart_retries,
         labels=tuple(sorted(labels.items())),
+        confinement=build_confinement(a, layers, profile, runtime=runtime, ports=ports,
+                                      egress=bool((a.get("run") or {}).get("egress"))),
     )
     return replace(spec, run=build_run(answers, profile, spec))
 
