@@ -1,0 +1,89 @@
+"""The generated Dockerfiles build and run on a real engine: non-root, healthy, traceable."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+import pytest
+from docker.errors import NotFound
+
+from cli_support import copy_example, run_cli
+from engine_support import build_image, proc_status, run_container, wait_healthy
+
+pytestmark = pytest.mark.engine
+
+# example → the UID:GID its final image must run as (10001 created; 65532 shipped by distroless)
+EXPECTED_USER = {
+    "python": "10001:10001",
+    "node": "10001:10001",
+    "go": "65532:65532",
+    "generic": "10001:10001",
+}
+FAST_HEALTH = ("--set", "healthcheck.interval=2s", "--set", "healthcheck.start_period=30s")
+
+
+def render_for_engine(tmp_path, name: str, engine_profile) -> object:
+    service = copy_example(name, tmp_path)
+    result = run_cli("render", "--profile", str(engine_profile), "--force", *FAST_HEALTH,
+                     cwd=service)
+    assert result.code == 0, result.err
+    return service
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_USER))
+def test_example_builds_runs_non_root_and_becomes_healthy(tmp_path, engine, engine_profile,
+                                                           registry_images, name):
+    service = render_for_engine(tmp_path, name, engine_profile)
+    image = build_image(engine, service, f"tightship-test/{name}:dockerfile")
+
+    config = image.attrs["Config"]
+    assert config["User"] == EXPECTED_USER[name]  # B03: numeric, non-root
+    labels = config["Labels"]
+    base = labels["org.opencontainers.image.base.name"]
+    assert labels["org.opencontainers.image.base.digest"] == registry_images[base]  # B13
+    assert labels["org.opencontainers.image.title"] == f"hello-{name}"
+    assert list(config["ExposedPorts"]) == ["8080/tcp"]  # B11
+
+    with run_container(engine, image.id) as container:
+        assert wait_healthy(container, timeout=120) == "healthy"  # B07
+        status = proc_status(container)
+        uid, gid = EXPECTED_USER[name].split(":")
+        assert status["Uid"].split()[0] == uid and status["Gid"].split()[0] == gid
+
+
+def test_final_image_holds_no_build_tools_or_sources(tmp_path, engine, engine_profile):
+    """B06/B10: the go image is the distroless base plus one binary: no go, no .go files."""
+    service = render_for_engine(tmp_path, "go", engine_profile)
+    image = build_image(engine, service, "tightship-test/go:contents")
+    container = engine.containers.create(image.id)
+    try:
+        for absent in ("/usr/local/go", "/usr/lib/go", "/src", "/app/main.go", "/bin/sh"):
+            with pytest.raises(NotFound):
+                container.get_archive(absent)
+        stream, stat = container.get_archive("/app")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            names = {member.name for member in tar.getmembers()}
+        assert names == {"app", "app/hello-go"}
+    finally:
+        container.remove(force=True)
+
+
+def test_context_keeps_secrets_and_vcs_data_out(tmp_path, engine, engine_profile):
+    """B09: .env, keys and .git in the service folder never reach the image."""
+    service = render_for_engine(tmp_path, "python", engine_profile)
+    (service / ".env").write_text("API_TOKEN=hunter2\n")
+    (service / "app" / ".env").write_text("API_TOKEN=hunter2\n")
+    (service / "app" / "deploy.pem").write_text("-----BEGIN PRIVATE KEY-----\n")
+    (service / ".git").mkdir()
+    (service / ".git" / "config").write_text("[core]\n")
+    image = build_image(engine, service, "tightship-test/python:context")
+    container = engine.containers.create(image.id)
+    try:
+        for absent in ("/app/.env", "/app/app/.env", "/app/app/deploy.pem", "/app/.git",
+                       "/app/requirements.txt"):
+            with pytest.raises(NotFound):
+                container.get_archive(absent)
+        container.get_archive("/app/app/__main__.py")  # what runs is there
+    finally:
+        container.remove(force=True)
