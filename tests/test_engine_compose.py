@@ -10,10 +10,13 @@ root mount and noexec tmpfs for the writable paths. Everything is brought down a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -50,7 +53,7 @@ def mounts(host_pid: int) -> dict[str, tuple[str, set[str]]]:
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
 def test_compose_brings_the_service_up_hardened(engine, engine_profile, tmp_path, name):
-    docker_compose = compose_command()
+    compose_command()
     service = EXAMPLES[name]
     folder = copy_example(name, tmp_path)
     suffix = uuid.uuid4().hex[:8]
@@ -72,15 +75,7 @@ def test_compose_brings_the_service_up_hardened(engine, engine_profile, tmp_path
     built = time.monotonic() - started
 
     project = f"tstest{suffix}"
-    env = {**os.environ, "COMPOSE_PROJECT_NAME": project, "COMPOSE_INTERACTIVE_NO_CLI": "1"}
-    base = [*docker_compose, "--project-directory", str(folder), "-f",
-            str(folder / "compose.yaml")]
-    try:
-        up = subprocess.run([*base, "up", "-d", "--no-build"], capture_output=True, text=True,
-                            timeout=300, env=env)
-        assert up.returncode == 0, up.stderr[-3000:]
-        (container,) = engine.containers.list(
-            all=True, filters={"label": f"com.docker.compose.project={project}"})
+    with compose_up(engine, folder, project) as container:
         engine_support.wait_healthy(container, timeout=120)
         healthy = time.monotonic() - started
 
@@ -98,6 +93,9 @@ def test_compose_brings_the_service_up_hardened(engine, engine_profile, tmp_path
         assert "ro" in seen["/"][1]  # R06: the root filesystem is read-only
         fstype, options = seen["/tmp"]
         assert fstype == "tmpfs" and {"rw", "noexec", "nosuid", "nodev"} <= options
+        for secret in svc.get("secrets", []):  # R13: a read-only file, not an env value
+            assert "ro" in seen[f"/run/secrets/{secret}"][1]
+            assert not any(secret.upper() in e for e in container.attrs["Config"]["Env"])
 
         host = container.attrs["HostConfig"]
         assert host["Privileged"] is False and host["ReadonlyRootfs"] is True
@@ -110,10 +108,61 @@ def test_compose_brings_the_service_up_hardened(engine, engine_profile, tmp_path
         network = engine.networks.get(network_name)
         assert network.attrs["Internal"] is True  # R14: no egress declared: no route out
         print(f"\n{name}: image built in {built:.1f}s, healthy {healthy:.1f}s after start")
-    finally:
-        down = subprocess.run([*base, "down", "-v", "--remove-orphans"], capture_output=True,
-                              text=True, timeout=300, env=env)
-        assert down.returncode == 0, down.stderr[-3000:]
     assert not engine.containers.list(
         all=True, filters={"label": f"com.docker.compose.project={project}"})
     assert not engine.networks.list(filters={"label": f"com.docker.compose.project={project}"})
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def compose_up(engine, folder: Path, project: str):
+    base = [*compose_command(), "--project-directory", str(folder), "-f",
+            str(folder / "compose.yaml")]
+    env = {**os.environ, "COMPOSE_PROJECT_NAME": project, "COMPOSE_INTERACTIVE_NO_CLI": "1"}
+    try:
+        up = subprocess.run([*base, "up", "-d", "--no-build"], capture_output=True, text=True,
+                            timeout=300, env=env)
+        assert up.returncode == 0, up.stderr[-3000:]
+        (container,) = engine.containers.list(
+            all=True, filters={"label": f"com.docker.compose.project={project}"})
+        yield container
+    finally:
+        subprocess.run([*base, "down", "-v", "--remove-orphans"], capture_output=True,
+                       text=True, timeout=300, env=env)
+
+
+def test_published_port_is_bound_to_the_host_address_only(engine, engine_profile, tmp_path):
+    """R10: with `run.publish`, the port answers on 127.0.0.1 and nowhere else."""
+    folder = copy_example("python", tmp_path)
+    suffix = uuid.uuid4().hex[:8]
+    repository = f"{engine_support.TEST_TAG_PREFIX}compose-publish-{suffix}"
+    host_port = free_port()
+    result = run_cli("render", "--answers", str(folder / "tightship.yaml"), "--profile",
+                     str(engine_profile), "--set", f"run.image.repository={repository}",
+                     "--set", f"run.publish={{8080: {host_port}}}")
+    assert result.code == 0, result.err
+    (folder / "secrets").mkdir()
+    (folder / "secrets" / "api_token").write_text("not-a-real-secret\n")
+    engine_support.build_image(engine, folder, f"{repository}:1.0.0")
+    with compose_up(engine, folder, f"tstest{suffix}") as container:
+        container.reload()
+        bindings = container.attrs["HostConfig"]["PortBindings"]
+        assert bindings == {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(host_port)}]}
+        network = engine.networks.get(next(iter(container.attrs["NetworkSettings"]["Networks"])))
+        assert network.attrs["Internal"] is False  # Docker publishes only from routed networks
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{host_port}/healthz",
+                                            timeout=5) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
