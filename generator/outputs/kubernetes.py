@@ -307,7 +307,9 @@ def network_policy(spec: Spec) -> CommentedMap:
              "R14: default deny both ways; only what is listed below"),
             ("ingress", ingress, "R14: the declared ports" if spec.ports
              else "R14: no ingress: the service declares no ports"),
-            ("egress", egress_seq, "R14: DNS and the declared destinations"),
+            ("egress", egress_seq, "R14: DNS and the declared destinations"
+             + ("; list the API server's address under run.egress" if spec.run.calls_api
+                and not spec.run.egress else "")),
         )),
     )
 
