@@ -43,6 +43,29 @@ def _parser() -> argparse.ArgumentParser:
                       help="replace files that differ from what would be written")
     render.add_argument("--diff", action="store_true", help="with --check, show the diffs")
 
+    check = commands.add_parser(
+        "check", help="check existing Dockerfiles, compose files, manifests and profiles",
+        description="Report every breach of the hardening checklist in Dockerfiles, "
+                    ".dockerignore, compose files, Kubernetes YAML (multi-document, kustomize "
+                    "folders), seccomp JSON, AppArmor profiles and daemon.json. Exit 1 when a "
+                    "finding at or above --fail-on is not suppressed.")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                       help="files or folders to check (default: .)")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                       help="report format (default: text)")
+    check.add_argument("--output", metavar="FILE", help="write the report here, not stdout")
+    check.add_argument("--fail-on", choices=("low", "medium", "high", "critical"),
+                       help="lowest severity that fails (default: the profile's fail_on)")
+    check.add_argument("--profile", default="default", metavar="NAME|PATH",
+                       help="profile for allowed registries, capabilities, package pins, "
+                            "suppressions and fail_on (default: default)")
+
+    rules = commands.add_parser("rules", help="list the rules check runs")
+    rules.add_argument("--markdown", action="store_true",
+                       help="print the README's rule table")
+    rules.add_argument("--write", metavar="README",
+                       help="replace the rule table between the markers in this file")
+
     profiles = commands.add_parser("profiles", help="list the built-in and given profiles")
     profiles.add_argument("paths", nargs="*", metavar="PATH", help="more profile files to list")
     return parser
@@ -116,7 +139,49 @@ def cmd_profiles(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "profiles": cmd_profiles}
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.checker import check_paths, profile_settings, sort_findings
+    from generator.profiles import load_profile
+    from generator.report import WRITERS, failing
+
+    profile = load_profile(args.profile)
+    ctx, suppressions, bad_entries = profile_settings(profile)
+    findings, checked = check_paths(args.paths, ctx, suppressions)
+    findings = sort_findings([*findings, *bad_entries])
+    fail_on = args.fail_on or profile.fail_on
+    writer = WRITERS[args.format]
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as stream:
+            writer(findings, stream, files_checked=checked, fail_on=fail_on)
+    else:
+        writer(findings, out, files_checked=checked, fail_on=fail_on)
+    return 1 if failing(findings, fail_on) else 0
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.rules import ALL_RULES
+    from generator.rules.doc import markdown_table, replace_table
+
+    if args.write:
+        path = Path(args.write)
+        try:
+            text = replace_table(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot update the rule table: {exc}", file=str(path)) from None
+        path.write_text(text, encoding="utf-8")
+        print(f"rule table updated in {path} ({len(ALL_RULES)} rules)", file=out)
+        return 0
+    if args.markdown:
+        out.write(markdown_table())
+        return 0
+    for rule in ALL_RULES:
+        print(f"{rule.id:<9} {rule.severity:<8} {rule.checklist:<4} "
+              f"{'/'.join(rule.kinds):<20} {rule.message}", file=out)
+    print(f"{len(ALL_RULES)} rules", file=out)
+    return 0
+
+COMMANDS = {"render": cmd_render, "check": cmd_check, "rules": cmd_rules,
+            "profiles": cmd_profiles}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

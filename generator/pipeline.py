@@ -19,4 +19,20 @@ def load_spec(answers_path: Path, profile: str | Profile, sets=()) -> tuple[Spec
 
 def render_service(answers_path: Path, profile: str | Profile, sets=()) -> dict[str, str]:
     spec, profile = load_spec(answers_path, profile, sets)
-    return render_all(spec, profile)
+    files = render_all(spec, profile)
+    self_check(files, profile)
+    return files
+
+
+def self_check(files: dict[str, str], profile: Profile) -> None:
+    """Run `check`'s rules on what was rendered: never hand on a file the rules reject.
+
+    Raises SelfCheckError (nothing is written) on any finding that is not suppressed by an
+    inline comment with a reason or by the profile's `suppressions`.
+    """
+    from generator.checker import SelfCheckError, check_texts, profile_settings
+
+    ctx, suppressions, _ = profile_settings(profile)
+    findings = [f for f in check_texts(files, ctx, suppressions) if not f.suppressed]
+    if findings:
+        raise SelfCheckError(findings)

@@ -1,0 +1,81 @@
+"""The corpus: every planted mistake is found at its line, and nothing else is reported;
+everything tightship generates for every example has no finding at all."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cli_support import EXAMPLE_NAMES, EXAMPLES
+from generator.checker import check_paths, check_texts, discover
+from generator.profiles import load_profile
+from generator.rules.base import Context
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<rules>(?:TS-[A-Z0-9.]+\s*)+)")
+
+
+def expectations(path: Path) -> set[tuple[str, int]]:
+    sidecar = path.with_name(path.name + ".expect")
+    if sidecar.exists():
+        return {(rule, int(line)) for rule, line in
+                (row.split() for row in sidecar.read_text().splitlines() if row.strip())}
+    expected: set[tuple[str, int]] = set()
+    pending: list[str] = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        match = EXPECT_RE.search(line)
+        if match:
+            pending += match.group("rules").split()
+        elif line.strip() and not line.lstrip().startswith("#"):
+            expected |= {(rule, number) for rule in pending}
+            pending = []
+    return expected
+
+
+def corpus_files() -> list[Path]:
+    return [p for p, _ in discover([CORPUS])]
+
+
+@pytest.fixture(scope="module")
+def corpus_findings():
+    findings, checked = check_paths([CORPUS], Context.from_profile(load_profile("default")))
+    return findings, checked
+
+
+def test_the_corpus_has_every_kind_of_file(corpus_findings):
+    _, checked = corpus_findings
+    assert checked == len(corpus_files()) >= 18
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
+def test_planted_mistakes_are_found_at_their_lines(path, corpus_findings):
+    findings, _ = corpus_findings
+    name = path.resolve()
+    got = {(f.rule, f.line) for f in findings
+           if Path(f.file).resolve() == name and not f.suppressed}
+    want = expectations(path)
+    if "hardened" in path.parts or path.name.startswith("hardened"):
+        assert want == set()
+    assert got == want, (f"missed: {sorted(want - got)}; not expected: {sorted(got - want)}")
+
+
+def test_the_corpus_plants_mistakes_for_most_rules(corpus_findings):
+    findings, _ = corpus_findings
+    fired = {f.rule for f in findings}
+    assert len(fired) >= 45, sorted(fired)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_everything_generated_has_no_finding(example):
+    """The self-check in render_service would refuse otherwise; this says what it found."""
+    from generator.pipeline import load_spec
+    from generator.render import render_all
+
+    spec, profile = load_spec(EXAMPLES / example / "tightship.yaml", "default")
+    files = render_all(spec, profile)
+    assert {"Dockerfile", ".dockerignore"} <= set(files)
+    findings = check_texts(files, Context.from_profile(profile))
+    assert findings == [], "\n".join(f"{f.file}:{f.line} {f.rule} {f.message}"
+                                     for f in findings)
