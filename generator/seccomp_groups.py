@@ -36,7 +36,9 @@ OPS = ("SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE"
 ALLOW, ERRNO = "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO"
 
 # Used when a profile has no `seccomp` section (the built-in default profile spells these out).
-DEFAULT_BASE = ("file-io", "memory", "signals", "process", "time", "events")
+DEFAULT_BASE = ("container-start", "file-io", "memory", "signals", "process", "time", "events")
+# Always part of a learned profile: without it the container does not even start.
+START_GROUP = "container-start"
 DEFAULT_NETWORK = ("networking",)
 DEFAULT_RUNTIMES = {"python": ("python",), "node": ("node",), "go": ("go",), "java": ("jvm",),
                     "static": ("go",), "generic": ("shell",)}

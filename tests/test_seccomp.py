@@ -117,7 +117,8 @@ def test_output_is_byte_identical_across_runs_and_processes(tmp_path):
     assert render_example("go")["seccomp.json"] == first
     service = copy_example("go", tmp_path)
     result = run_subprocess("render", "--answers", "tightship.yaml", cwd=service,
-                            env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"})
+                            env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin",
+                                 "PYTHONPATH": str(REPO)})
     assert result.code == 0, result.err
     assert (service / "seccomp.json").read_text() == first
 
