@@ -300,3 +300,21 @@ def test_bad_profile_kubernetes_section(tmp_path):
     assert result.code == 2
     assert "p.yaml:4: kubernetes.version:" in result.err
     assert not (tmp_path / "out").exists()
+
+
+def test_names_that_yaml_1_1_would_change_are_quoted_as_keys_too():
+    """A service called `yes` or a secret called `on` stays a string for PyYAML and kubectl."""
+    files = render("python", "service=yes", "secrets=['on', '1', api]")
+    doc = pyyaml.safe_load(files["compose.yaml"])
+    assert list(doc["services"]) == ["yes"] and list(doc["networks"]) == ["yes"]
+    assert list(doc["secrets"]) == ["on", "1", "api"]
+    assert doc["services"]["yes"]["secrets"] == ["on", "1", "api"]
+    assert "# R13:" in files["compose.yaml"].split('"on":', 1)[1].splitlines()[0]
+    for path, text in files.items():
+        if path.startswith("k8s/") and not path.endswith("kustomization.yaml"):
+            meta = pyyaml.safe_load(text)["metadata"]
+            assert meta["name"] in ("yes", "yes-secrets"), path
+            assert meta.get("namespace", "yes") == "yes", path
+    dep = pyyaml.safe_load(files["k8s/deployment.yaml"])
+    items = dep["spec"]["template"]["spec"]["volumes"][-1]["secret"]["items"]
+    assert [i["key"] for i in items] == ["on", "1", "api"]

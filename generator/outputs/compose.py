@@ -61,15 +61,28 @@ def sequence(values: Iterable[Any], comments: Iterable[str | None] = (), *,
     return node
 
 
+def _tricky(value: Any) -> bool:
+    return (isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
+            and bool(_YAML11_TRICKY.match(value)))
+
+
 def _quote_tricky(node: Any) -> Any:
-    if isinstance(node, dict):
-        for key in list(node):
-            node[key] = _quote_tricky(node[key])
+    if isinstance(node, CommentedMap):
+        for position, key in enumerate(list(node)):
+            value = _quote_tricky(node[key])
+            if not _tricky(key):  # e.g. a service or secret named `on`, `yes` or `1`
+                node[key] = value
+                continue
+            comment = node.ca.items.pop(key, None)
+            del node[key]
+            quoted_key = DoubleQuotedScalarString(key)
+            node.insert(position, quoted_key, value)
+            if comment is not None:
+                node.ca.items[quoted_key] = comment
     elif isinstance(node, list):
         for index in range(len(node)):
             node[index] = _quote_tricky(node[index])
-    elif isinstance(node, str) and not isinstance(node, DoubleQuotedScalarString) \
-            and _YAML11_TRICKY.match(node):
+    elif _tricky(node):
         return DoubleQuotedScalarString(node)
     return node
 
