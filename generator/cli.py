@@ -66,6 +66,35 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--write", metavar="README",
                        help="replace the rule table between the markers in this file")
 
+    seccomp = commands.add_parser(
+        "seccomp", help="seccomp profile tools (learn)",
+        description="Tools for the service's seccomp profile.")
+    seccomp_commands = seccomp.add_subparsers(dest="seccomp_command", metavar="SUBCOMMAND",
+                                              required=True)
+    learn = seccomp_commands.add_parser(
+        "learn", help="trace an image on the engine and write the smallest profile it runs under",
+        description="Run IMAGE on the Docker engine under strace (the host's, mounted read-only "
+                    "into the container), trace every syscall it makes while its health check "
+                    "and an optional exercise command run, and write the smallest seccomp "
+                    "profile that covers them plus the runtime's syscall group. Then run the "
+                    "image again under that profile, without the tracer, and require it to "
+                    "become healthy; the profile is written only if it does.")
+    learn.add_argument("--image", required=True, metavar="IMAGE", help="the image to trace")
+    learn.add_argument("--run-seconds", type=float, default=10, metavar="N",
+                       help="how long to trace the running service (default 10)")
+    learn.add_argument("--exercise", metavar="CMD",
+                       help="a command run inside the container while tracing (and again "
+                            "under the learned profile, where it must exit 0)")
+    learn.add_argument("--answers", default="tightship.yaml", metavar="FILE",
+                       help="the service's answers, for its runtime and writable paths "
+                            "(default: tightship.yaml, if it exists)")
+    learn.add_argument("--profile", default="default", metavar="NAME|PATH",
+                       help="the profile whose syscall groups are used (default: default)")
+    learn.add_argument("--runtime", choices=("python", "node", "go", "java", "static", "generic"),
+                       help="the image's runtime, when there is no answers file")
+    learn.add_argument("--out", default="seccomp.learned.json", metavar="FILE",
+                       help="where to write the profile (default: seccomp.learned.json)")
+
     profiles = commands.add_parser("profiles", help="list the built-in and given profiles")
     profiles.add_argument("paths", nargs="*", metavar="PATH", help="more profile files to list")
     return parser
@@ -121,6 +150,45 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     write(planned, force=args.force)
     for item in planned:
         print(f"{item.status:>9}  {item.path}", file=out)
+    return 0
+
+
+def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.learn import learn
+    from generator.pipeline import load_spec
+    from generator.profiles import load_profile
+    from generator.seccomp_groups import profile_groups, runtime_groups
+    from generator.writer import atomic_write
+
+    profile = load_profile(args.profile)
+    answers = Path(args.answers)
+    static_count = None
+    writable: tuple[str, ...] = ("/tmp",)
+    runtime = args.runtime
+    if answers.is_file():
+        spec, profile = load_spec(answers, profile)
+        runtime = runtime or spec.runtime
+        writable = spec.writable or writable
+        static_count = spec.confinement.syscall_count
+    if runtime is None:
+        raise UserError(f"no answers file at {answers}: say which runtime the image uses "
+                        "(--runtime)", field="runtime")
+    groups = profile_groups(profile)
+    result = learn(args.image, runtime=runtime, groups=groups,
+                   runtime_groups=runtime_groups(profile, runtime),
+                   run_seconds=args.run_seconds, exercise=args.exercise, writable=writable,
+                   progress=lambda line: print(f"  {line}", file=out))
+    if result.left_out:
+        print(f"left out (dangerous, never learned): {', '.join(result.left_out)}", file=out)
+    compared = (f" (the static profile allows {static_count}, Docker's default 361)"
+                if static_count is not None else " (Docker's default allows 361)")
+    if not result.healthy:
+        print(f"not healthy under the learned profile, so nothing was written:\n"
+              f"{result.health_log}", file=out)
+        return 1
+    atomic_write(Path(args.out), result.text)
+    print(f"wrote {args.out}: {result.count} syscalls allowed{compared}; healthy under it "
+          f"({result.seconds:.0f}s)", file=out)
     return 0
 
 
@@ -182,6 +250,8 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 
 COMMANDS = {"render": cmd_render, "check": cmd_check, "rules": cmd_rules,
             "profiles": cmd_profiles}
+
+COMMANDS["seccomp"] = cmd_seccomp
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
