@@ -39,6 +39,35 @@ def compose_command() -> list[str]:
     return [found]
 
 
+def host_has_apparmor(engine) -> bool:
+    return any("apparmor" in opt for opt in engine.info().get("SecurityOptions") or [])
+
+
+@pytest.fixture(scope="module")
+def compose_profile(engine, engine_profile, tmp_path_factory) -> Path:
+    """The engine profile; on a host without AppArmor, compose.yaml keeps Docker's default
+    confinement (any `apparmor=` option stops a container there). Seccomp is unchanged."""
+    if host_has_apparmor(engine):
+        return engine_profile
+    path = tmp_path_factory.mktemp("compose-profile") / "no-apparmor.yaml"
+    path.write_text(f"name: engine-compose\nextends: {engine_profile}\n"
+                    "apparmor:\n  compose: false\n")
+    return path
+
+
+@contextlib.contextmanager
+def apparmor_loaded(engine, folder: Path):
+    """Load the generated AppArmor profiles the compose file names, and unload them after."""
+    profiles = sorted((folder / "apparmor").glob("*")) if host_has_apparmor(engine) else []
+    for profile in profiles:
+        subprocess.run(["apparmor_parser", "-r", str(profile)], check=True, timeout=60)
+    try:
+        yield
+    finally:
+        for profile in profiles:
+            subprocess.run(["apparmor_parser", "-R", str(profile)], timeout=60)
+
+
 def mounts(host_pid: int) -> dict[str, tuple[str, set[str]]]:
     """Mount point -> (filesystem type, options) as the container's process sees them."""
     found = {}
@@ -52,14 +81,14 @@ def mounts(host_pid: int) -> dict[str, tuple[str, set[str]]]:
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
-def test_compose_brings_the_service_up_hardened(engine, engine_profile, tmp_path, name):
+def test_compose_brings_the_service_up_hardened(engine, compose_profile, tmp_path, name):
     compose_command()
     service = EXAMPLES[name]
     folder = copy_example(name, tmp_path)
     suffix = uuid.uuid4().hex[:8]
     repository = f"{engine_support.TEST_TAG_PREFIX}compose-{name}-{suffix}"
     result = run_cli("render", "--answers", str(folder / "tightship.yaml"), "--profile",
-                     str(engine_profile), "--set", f"run.image.repository={repository}")
+                     str(compose_profile), "--set", f"run.image.repository={repository}")
     assert result.code == 0, result.err
     compose = YAML(typ="safe").load((folder / "compose.yaml").read_text())
     svc = compose["services"][service]
@@ -124,26 +153,26 @@ def compose_up(engine, folder: Path, project: str):
     base = [*compose_command(), "--project-directory", str(folder), "-f",
             str(folder / "compose.yaml")]
     env = {**os.environ, "COMPOSE_PROJECT_NAME": project, "COMPOSE_INTERACTIVE_NO_CLI": "1"}
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(apparmor_loaded(engine, folder))
+        stack.callback(subprocess.run, [*base, "down", "-v", "--remove-orphans"],
+                       capture_output=True, text=True, timeout=300, env=env, cwd=folder)
         up = subprocess.run([*base, "up", "-d", "--no-build"], capture_output=True, text=True,
-                            timeout=300, env=env)
+                            timeout=300, env=env, cwd=folder)
         assert up.returncode == 0, up.stderr[-3000:]
         (container,) = engine.containers.list(
             all=True, filters={"label": f"com.docker.compose.project={project}"})
         yield container
-    finally:
-        subprocess.run([*base, "down", "-v", "--remove-orphans"], capture_output=True,
-                       text=True, timeout=300, env=env)
 
 
-def test_published_port_is_bound_to_the_host_address_only(engine, engine_profile, tmp_path):
+def test_published_port_is_bound_to_the_host_address_only(engine, compose_profile, tmp_path):
     """R10: with `run.publish`, the port answers on 127.0.0.1 and nowhere else."""
     folder = copy_example("python", tmp_path)
     suffix = uuid.uuid4().hex[:8]
     repository = f"{engine_support.TEST_TAG_PREFIX}compose-publish-{suffix}"
     host_port = free_port()
     result = run_cli("render", "--answers", str(folder / "tightship.yaml"), "--profile",
-                     str(engine_profile), "--set", f"run.image.repository={repository}",
+                     str(compose_profile), "--set", f"run.image.repository={repository}",
                      "--set", f"run.publish={{8080: {host_port}}}")
     assert result.code == 0, result.err
     (folder / "secrets").mkdir()
