@@ -66,6 +66,28 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--write", metavar="README",
                        help="replace the rule table between the markers in this file")
 
+    pin = commands.add_parser(
+        "pin", help="refresh the digests a profile pins (asks the registry; keeps comments)",
+        description="Look up the current digest of each image a profile names, through the "
+                    "Docker engine, and rewrite `digest` and `pinned` in place.")
+    pin.add_argument("profile", metavar="PROFILE", help="the profile file to update")
+    pin.add_argument("images", nargs="*", metavar="IMAGE_KEY", help="only these image keys")
+    pin.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 if any digest moved")
+
+    verify = commands.add_parser(
+        "verify", help="build and run the rendered service on a Docker engine and prove it",
+        description="Build the rendered Dockerfile, run it with compose.yaml's settings, and "
+                    "read from the kernel that it is non-root, capability-free, "
+                    "no-new-privileges, seccomp-filtered, read-only and healthy. The image "
+                    "and container are removed afterwards.")
+    verify.add_argument("--answers", default="tightship.yaml", metavar="FILE")
+    verify.add_argument("--profile", default="default", metavar="NAME|PATH")
+    verify.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    verify.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
+                        help="how long to wait for the health check (default 120)")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+
     seccomp = commands.add_parser(
         "seccomp", help="seccomp profile tools (learn)",
         description="Tools for the service's seccomp profile.")
@@ -95,6 +117,17 @@ def _parser() -> argparse.ArgumentParser:
     learn.add_argument("--out", default="seccomp.learned.json", metavar="FILE",
                        help="where to write the profile (default: seccomp.learned.json)")
 
+    new = commands.add_parser(
+        "new", help="answer questions in a terminal; write tightship.yaml and the files",
+        description="Ask about the service in DIR (with defaults detected from the folder), "
+                    "show a summary and which files would be created, left identical or are "
+                    "in conflict, then write the answers file and the files `render` writes. "
+                    "Needs a terminal; in CI use `tightship render --answers`.")
+    new.add_argument("dir", nargs="?", default=".", metavar="DIR",
+                     help="the service's folder: the build context (default: .)")
+    new.add_argument("--profile", default="default", metavar="NAME|PATH",
+                     help="a built-in profile name or a profile file (default: default)")
+
     profiles = commands.add_parser("profiles", help="list the built-in and given profiles")
     profiles.add_argument("paths", nargs="*", metavar="PATH", help="more profile files to list")
     return parser
@@ -119,6 +152,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return exc.exit_code
     except KeyboardInterrupt:
         print("tightship: interrupted; nothing written", file=err)
+        return 130
+    except EOFError:  # end of input in the middle of a question (`new`)
+        print("tightship: end of input; nothing written", file=err)
         return 130
     except Exception as exc:  # a bug: say so plainly, the traceback only on request
         if os.environ.get("TIGHTSHIP_DEBUG"):
@@ -151,6 +187,56 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     for item in planned:
         print(f"{item.status:>9}  {item.path}", file=out)
     return 0
+
+
+def cmd_pin(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.pin import pin_profile
+    from generator.resolve import lookup_digest
+
+    changes = pin_profile(Path(args.profile), lookup_digest, only=tuple(args.images),
+                          write=not args.check)
+    for change in changes:
+        if change.changed:
+            print(f"{'moved' if args.check else 'pinned'}  {change.key}: {change.ref} "
+                  f"{change.old or '(none)'} -> {change.new}", file=out)
+        else:
+            print(f"current  {change.key}: {change.ref}@{change.new}", file=out)
+    return 1 if args.check and any(c.changed for c in changes) else 0
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.errors import EngineError
+    from generator.pipeline import load_spec, self_check
+    from generator.render import render_all
+    from generator.verify import proofs_json, verify
+
+    answers_path = Path(args.answers)
+    spec, profile = load_spec(answers_path, args.profile, args.set)
+    files = render_all(spec, profile)
+    self_check(files, profile)
+    try:
+        import docker
+        client = docker.from_env()
+        client.ping()
+    except ImportError:
+        raise EngineError("verify needs the Docker SDK: pip install 'tightship[engine]'") from None
+    except Exception as exc:  # any failure to reach the engine
+        raise EngineError(f"no Docker engine answers: {exc}") from None
+    proofs = verify(client, answers_path.resolve().parent, files, spec.service, spec.user.uid,
+                    has_python=spec.runtime == "python", timeout=args.timeout)
+    if args.format == "json":
+        print(proofs_json(proofs), file=out)
+    else:
+        for proof in proofs:
+            mark = {True: "ok", False: "FAIL", None: "skip"}[proof.ok]
+            print(f"{mark:>5}  {proof.name}: {proof.detail}", file=out)
+    failed = [p for p in proofs if p.ok is False]
+    if args.format == "text":
+        held = sum(1 for p in proofs if p.ok)
+        skipped = sum(1 for p in proofs if p.ok is None)
+        print(f"{spec.service}: {held} proofs held, {len(failed)} failed, {skipped} not tried",
+              file=out)
+    return 1 if failed else 0
 
 
 def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
@@ -189,6 +275,41 @@ def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
     atomic_write(Path(args.out), result.text)
     print(f"wrote {args.out}: {result.count} syscalls allowed{compared}; healthy under it "
           f"({result.seconds:.0f}s)", file=out)
+    return 0
+
+
+def has_terminal() -> bool:
+    """Whether a person can answer questions: stdin is a terminal (not CI, not a pipe)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    if not has_terminal():
+        raise UserError("asks its questions in a terminal, and stdin is not one; without a "
+                        "terminal (CI, a pipe) write tightship.yaml and run `tightship "
+                        "render --answers tightship.yaml`", field="new")
+    try:
+        from generator.wizard import run_wizard
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("questionary", "prompt_toolkit"):
+            raise
+        raise UserError("needs questionary: pip install 'tightship[wizard]'",
+                        field="new") from None
+    root = Path(args.dir)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{root} is not a folder", field="new")
+    result = run_wizard(root, args.profile, out)
+    if not result.written:
+        print("nothing written", file=out)
+        return 1
+    for item in result.planned:
+        print(f"{item.status:>9}  {item.path}", file=out)
+    option = "" if args.profile == "default" else f" --profile {args.profile}"
+    print(f"Re-render without questions: tightship render --answers {result.answers_path}"
+          f"{option}", file=out)
     return 0
 
 
@@ -248,7 +369,9 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     print(f"{len(ALL_RULES)} rules", file=out)
     return 0
 
-COMMANDS = {"render": cmd_render, "check": cmd_check, "rules": cmd_rules,
+
+COMMANDS = {"render": cmd_render, "new": cmd_new, "check": cmd_check, "rules": cmd_rules, "pin": cmd_pin,
+            "verify": cmd_verify,
             "profiles": cmd_profiles}
 
 COMMANDS["seccomp"] = cmd_seccomp
