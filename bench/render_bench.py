@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.answers import load_answers  # noqa: E402
+from generator.pipeline import self_check  # noqa: E402
 from generator.profiles import load_profile  # noqa: E402
 from generator.render import render_all, template_env  # noqa: E402
 from generator.spec import build_spec  # noqa: E402
@@ -41,7 +42,10 @@ def cold_render(runs: int) -> list[float]:
 
 
 def in_process(services: int) -> tuple[float, int]:
-    """Load answers, build the Spec and render every file for `services` services."""
+    """Build the Spec, render every file and self-check them, for `services` services.
+
+    What `render` does per service once the profile is loaded: the six examples in turn.
+    """
     profile = load_profile("default")
     env = template_env(profile)
     answers = [load_answers(REPO / "examples" / name / "tightship.yaml") for name in EXAMPLES]
@@ -49,7 +53,9 @@ def in_process(services: int) -> tuple[float, int]:
     files = 0
     for i in range(services):
         spec = build_spec(answers[i % len(answers)], profile)
-        files += len(render_all(spec, profile, env))
+        rendered = render_all(spec, profile, env)
+        self_check(rendered, profile)
+        files += len(rendered)
     return time.perf_counter() - start, files
 
 
