@@ -174,7 +174,7 @@ def compose_tool() -> list[str]:
 def compose_config(folder: Path) -> subprocess.CompletedProcess:
     return subprocess.run([*compose_tool(), "--project-directory", str(folder), "-f",
                            str(folder / "compose.yaml"), "config", "-q"],
-                          capture_output=True, text=True, timeout=120,
+                          capture_output=True, text=True, timeout=120, cwd=folder,
                           env={**os.environ, "COMPOSE_INTERACTIVE_NO_CLI": "1"})
 
 
@@ -202,7 +202,10 @@ def test_compose_tool_accepts_the_file(tmp_path, name):
 ])
 def test_compose_tool_is_a_real_check(tmp_path, mutation):
     """The validator refuses a broken file: so its acceptance above means something."""
-    text = render("go")["compose.yaml"]
+    files = render("go")
+    write_rendered(tmp_path, files)
+    assert compose_config(tmp_path).returncode == 0
+    text = files["compose.yaml"]
     old, new = mutation
     assert old in text
     (tmp_path / "compose.yaml").write_text(text.replace(old, new))

@@ -59,29 +59,26 @@ def pod_spec(files) -> dict:
 
 # --- kubernetes-validate -----------------------------------------------------------------------
 
+def target_profile(folder: Path, version: str) -> str:
+    """A profile extending default whose Kubernetes target is `version`."""
+    path = folder / f"k8s-{version}.yaml"
+    path.write_text(f"name: k8s-{version.replace('.', '-')}\nextends: default\n"
+                    f"kubernetes:\n  version: '{version}'\n")
+    return str(path)
+
+
 @pytest.mark.parametrize("version", sorted(set(VERSIONS)))
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_manifests_are_valid_for_the_target_version(name, version):
-    profile_sets = (f"run.replicas=3", "run.egress=[{cidr: 10.0.0.0/8, ports: [5432]}]")
-    files = render(name, *profile_sets, *pushed(name))
+def test_manifests_are_valid_for_the_target_version(tmp_path, name, version):
+    profile_sets = ("run.replicas=3", "run.egress=[{cidr: 10.0.0.0/8, ports: [5432]}]")
+    files = render(name, *profile_sets, *pushed(name), profile=target_profile(tmp_path, version))
     docs = manifests(files)
     assert {"namespace.yaml", "serviceaccount.yaml", "deployment.yaml", "service.yaml",
             "networkpolicy.yaml", "pdb.yaml", "kustomization.yaml"} == set(docs)
     for file, doc in docs.items():
         if file == "kustomization.yaml":
             continue  # not a cluster object: checked below
-        # the profile's target version decides the AppArmor form; validate that form
-        doc = _for_version(doc, version)
         kubernetes_validate.validate(doc, f"{version}.0", strict=True)
-
-
-def _for_version(doc: dict, version: str) -> dict:
-    """Render-time choice made by the profile: older clusters get the AppArmor annotation."""
-    if doc["kind"] != "Deployment" or tuple(map(int, version.split("."))) >= (1, 30):
-        return doc
-    pod = doc["spec"]["template"]["spec"]
-    assert pod["securityContext"].pop("appArmorProfile") == {"type": "RuntimeDefault"}
-    return doc
 
 
 def test_validator_is_a_real_check():
@@ -92,19 +89,22 @@ def test_validator_is_a_real_check():
 
 
 def test_profile_version_chooses_the_apparmor_form(tmp_path):
-    profile = tmp_path / "old.yaml"
-    profile.write_text("name: old\nextends: default\nkubernetes:\n  version: '1.29'\n")
-    files = render("python", profile=str(profile))
+    files = render("python", profile=target_profile(tmp_path, "1.29"))
     pod = deployment(files)["spec"]["template"]
     assert "appArmorProfile" not in pod["spec"]["securityContext"]
-    assert pod["metadata"]["annotations"] == {
-        "container.apparmor.security.beta.kubernetes.io/hello-python": "runtime/default"}
+    (key, value), = pod["metadata"]["annotations"].items()
+    assert key == "container.apparmor.security.beta.kubernetes.io/hello-python"
+    new = deployment(render("python"))["spec"]["template"]
+    field = new["spec"]["securityContext"]["appArmorProfile"]
+    assert "annotations" not in new["metadata"]
+    # the same profile either way: the annotation spells the field's choice the old way
+    if field["type"] == "Localhost":
+        assert value == f"localhost/{field['localhostProfile']}"
+    else:
+        assert field == {"type": "RuntimeDefault"} and value == "runtime/default"
     kubernetes_validate.validate(deployment(files), "1.29.0", strict=True)
     assert manifests(files)["namespace.yaml"]["metadata"]["labels"][
         "pod-security.kubernetes.io/enforce-version"] == "v1.29"
-    new = deployment(render("python"))["spec"]["template"]
-    assert new["spec"]["securityContext"]["appArmorProfile"] == {"type": "RuntimeDefault"}
-    assert "annotations" not in new["metadata"]
 
 
 def test_kustomization_lists_every_file_and_nothing_else():
@@ -144,7 +144,13 @@ def test_hardening_is_in_the_manifests(name):
     assert not (pod["hostNetwork"] or pod["hostPID"] or pod["hostIPC"])  # R09
     psc = pod["securityContext"]
     assert psc["runAsNonRoot"] is True and psc["runAsUser"] > 0  # R12
-    assert psc["seccompProfile"] == {"type": "RuntimeDefault"}  # R04 fallback (issue 4)
+    seccomp = psc["seccompProfile"]  # R04: the generated profile (Localhost) or RuntimeDefault
+    if seccomp["type"] == "Localhost":
+        assert seccomp["localhostProfile"].endswith(".json")
+        assert dep["metadata"]["annotations"]["checkov.io/skip1"].startswith("CKV_K8S_31=")
+    else:
+        assert seccomp == {"type": "RuntimeDefault"}
+    assert psc["appArmorProfile"]["type"] in ("RuntimeDefault", "Localhost")  # R05
     (container,) = pod["containers"]
     sc = container["securityContext"]
     assert sc["allowPrivilegeEscalation"] is False and sc["privileged"] is False  # R01, R03
