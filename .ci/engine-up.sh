@@ -25,8 +25,12 @@ die() { printf '[engine-up] ERROR: %s\n' "$*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
 # --- 1. Debian packages ----------------------------------------------------------------------
+# The engine and registry, and what the tests drive beside them: docker-compose (compose files
+# on the engine), strace (seccomp learn), apparmor (apparmor_parser), libseccomp2 (pyseccomp),
+# tmux (the wizard in a real terminal).
 packages=(docker.io debootstrap docker-registry apparmor iptables ca-certificates
-          debian-archive-keyring curl util-linux ${TIGHTSHIP_APT_EXTRA:-})
+          debian-archive-keyring curl util-linux docker-compose strace libseccomp2 tmux
+          make python3-venv git ${TIGHTSHIP_APT_EXTRA:-})
 missing=()
 for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
