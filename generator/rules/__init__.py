@@ -8,23 +8,25 @@ ALL_RULES (in checklist order), then regenerate the README's table with
 from __future__ import annotations
 
 from generator.rules import (
-    b01_base_pinned, b02_allowed_registry, b03_nonroot_user, b03_numeric_user,
-    b04_apt_update_install, b04_no_recommends, b04_package_cache, b04_profile_pins,
-    b05_signed_packages, b05_pipe_to_shell, b06_final_packages, b06_build_in_final,
-    b07_healthcheck, b07_healthcheck_timing, b08_copy_not_add, b09_secret_env,
-    b09_secret_files, b09_dockerignore, b10_final_artifacts, b11_exposed_ports, b12_one_process,
-    b12_exec_form, b13_oci_labels, b14_pipefail, h01_daemon_settings, h02_daemon_tls, meta,
-    r01_privileged, r02_added_caps, r02_drop_all, r03_no_new_privileges, r04_seccomp,
-    r04_seccomp_dangerous, r04_seccomp_default, r05_apparmor, r05_apparmor_capability,
-    r05_apparmor_deny, r05_apparmor_enforce, r05_apparmor_mount, r06_read_only_root, r07_limits,
-    r08_restart, r09_host_namespaces, r10_ports, r11_host_paths, r11_read_only_mounts,
-    r12_run_as_non_root, r13_literal_secrets, r13_secret_objects, r14_network_policy,
-    r15_probes, r16_dedicated_account, r16_service_account_token, r17_namespace_pss,
+    b01_base_pinned, b01_run_image_tag, b02_allowed_registry, b03_nonroot_user,
+    b03_numeric_user, b04_apt_update_install, b04_no_recommends, b04_package_cache,
+    b04_profile_pins, b05_signed_packages, b05_pipe_to_shell, b06_final_packages,
+    b06_build_in_final, b07_healthcheck, b07_healthcheck_timing, b08_copy_not_add,
+    b09_secret_env, b09_secret_files, b09_dockerignore, b10_final_artifacts, b11_exposed_ports,
+    b12_one_process, b12_exec_form, b13_oci_labels, b14_pipefail, h01_daemon_settings,
+    h02_daemon_tls, meta, r01_privileged, r02_added_caps, r02_drop_all, r03_no_new_privileges,
+    r04_seccomp, r04_seccomp_dangerous, r04_seccomp_default, r05_apparmor,
+    r05_apparmor_capability, r05_apparmor_deny, r05_apparmor_enforce, r05_apparmor_mount,
+    r06_read_only_root, r07_limits, r08_restart, r09_host_namespaces, r10_ports, r11_host_paths,
+    r11_read_only_mounts, r12_high_uid, r12_run_as_non_root, r13_literal_secrets,
+    r13_secret_env, r13_secret_objects, r14_network_policy, r15_probes, r16_dedicated_account,
+    r16_service_account_token, r17_namespace_pss,
 )
 from generator.rules.base import Rule
 
 ALL_RULES: tuple[Rule, ...] = (
     b01_base_pinned.RULE,
+    b01_run_image_tag.RULE,
     b02_allowed_registry.RULE,
     b03_nonroot_user.RULE,
     b03_numeric_user.RULE,
@@ -68,8 +70,10 @@ ALL_RULES: tuple[Rule, ...] = (
     r11_host_paths.RULE,
     r11_read_only_mounts.RULE,
     r12_run_as_non_root.RULE,
+    r12_high_uid.RULE,
     r13_literal_secrets.RULE,
     r13_secret_objects.RULE,
+    r13_secret_env.RULE,
     r14_network_policy.RULE,
     r15_probes.RULE,
     r16_service_account_token.RULE,

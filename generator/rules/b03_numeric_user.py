@@ -28,5 +28,5 @@ RULE = Rule(
     check=check,
     bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nUSER app\n",
     good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nUSER 10001:10001\n",
-    equivalents=Equivalents(pss="restricted: Running as Non-root"),
+    equivalents=Equivalents(pss="restricted: Running as Non-root", hadolint="DL3066"),
 )

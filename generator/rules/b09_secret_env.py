@@ -36,7 +36,8 @@ RULE = Rule(
     check=check,
     bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nENV API_TOKEN=abc123\n",
     good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nENV API_TOKEN_FILE=/run/secrets/api_token\n",
-    equivalents=Equivalents(cis="4.10", checkov="CKV_SECRET_* (secret values)"),
+    equivalents=Equivalents(cis="4.10", hadolint="DL3064",
+                            checkov="CKV_SECRET_* (secret values)"),
     doc="Names are matched like the generator's own refusal of secret-looking `env` answers; "
         "names ending in _FILE, _PATH, _DIR, _ID or _NAME point at a secret and are allowed. "
         "An ARG counts even without a default: the value given at build time is recorded.",

@@ -57,6 +57,7 @@ RULE = Rule(
     hint="compose: a network per purpose (internal: true where possible); Kubernetes: a "
          "NetworkPolicy selecting the pods with policyTypes [Ingress, Egress]",
     check=check,
+    equivalents=Equivalents(checkov="CKV2_K8S_6"),
     bad="services:\n  app:\n    image: app:1\n",
     good="services:\n  app:\n    image: app:1\n    networks: [backend]\nnetworks:\n"
          "  backend:\n    internal: true\n",
