@@ -338,6 +338,7 @@ class Confinement:
     egress: bool  # the service connects out
     rules: tuple[Rule, ...]
     apparmor_in_compose: bool  # compose names the AppArmor profile (the host must load it)
+    apparmor_in_kubernetes: bool  # so do the Kubernetes manifests (each node must load it)
 
     @property
     def syscall_count(self) -> int:
@@ -424,4 +425,5 @@ def build_confinement(answers: dict, layers: Sequence[Layer], profile: Profile, 
     apparmor = dict(profile.data.get("apparmor") or {})
     return Confinement(groups=chosen, allowed=tuple(sorted(allowed)), denied=tuple(denied),
                        network=network, egress=egress, rules=rules,
-                       apparmor_in_compose=bool(apparmor.get("compose", True)))
+                       apparmor_in_compose=bool(apparmor.get("compose", True)),
+                       apparmor_in_kubernetes=bool(apparmor.get("kubernetes", True)))

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from generator.outputs import dockerfile
+from generator.outputs import apparmor, dockerfile, seccomp
 from generator.runspec import SECRETS_DIR
 from generator.spec import Spec
 
@@ -120,21 +120,24 @@ def docker_bytes(size: str) -> str:
 
 
 def seccomp_option(spec: Spec) -> str | None:
-    """R04: the `seccomp=` security option, or None for Docker's default filter.
+    """R04: the `seccomp=` security option: the generated profile, beside compose.yaml.
 
-    The single place compose chooses a seccomp profile. Until the generated seccomp profile
-    (issue 4) exists this returns None, which keeps Docker's default filter (never
-    `unconfined`); issue 4 switches it to `seccomp=<its file>`.
+    The single place compose chooses a seccomp profile. The path is relative: docker-compose
+    reads the file from the current folder, so compose runs from the service's folder.
     """
-    return None
+    return f"seccomp=./{seccomp.FILE}"
 
 
 def apparmor_option(spec: Spec) -> str | None:
     """R05: the `apparmor=` security option, or None for Docker's default (docker-default).
 
-    The single place compose chooses an AppArmor profile; issue 4 switches it to the
-    generated profile's name once that output exists.
+    The single place compose chooses an AppArmor profile: the generated one when the profile
+    says so (`apparmor.compose`, the default), since every host must load it first
+    (`apparmor_parser -r apparmor/tightship-SERVICE`); Docker's own default profile otherwise,
+    for hosts without AppArmor, where any `apparmor=` option stops the container starting.
     """
+    if spec.confinement.apparmor_in_compose:
+        return f"apparmor={apparmor.profile_name(spec)}"
     return None
 
 

@@ -15,6 +15,7 @@ from jinja2 import Environment
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from generator.outputs import apparmor
 from generator.outputs.compose import dump_yaml, header, health_argv, mapping, sequence
 from generator.runspec import SECRETS_DIR
 from generator.spec import Spec
@@ -68,15 +69,20 @@ def secret_name(spec: Spec) -> str:
 def seccomp_profile(spec: Spec) -> dict:
     """R04: the pod's seccompProfile.
 
-    The single place Kubernetes chooses a seccomp profile. Until the generated seccomp
-    profile (issue 4) exists this is RuntimeDefault even when the profile says `localhost`;
-    issue 4 switches it to {"type": "Localhost", "localhostProfile": <its file>} there.
+    The single place Kubernetes chooses a seccomp profile: with `kubernetes.seccomp:
+    localhost` (the default) the generated seccomp.json, installed on each node as
+    `<kubelet root>/seccomp/tightship/SERVICE.json`; RuntimeDefault otherwise.
     """
+    if spec.run.seccomp == "localhost":
+        return {"type": "Localhost", "localhostProfile": f"tightship/{spec.service}.json"}
     return {"type": "RuntimeDefault"}
 
 
 def apparmor_profile(spec: Spec) -> dict:
-    """R05: the pod's AppArmor profile (RuntimeDefault until issue 4's generated profile)."""
+    """R05: the pod's AppArmor profile: the generated one, loaded on each node with
+    `apparmor_parser -r`, when the profile says so (`apparmor.kubernetes`, the default)."""
+    if spec.confinement.apparmor_in_kubernetes:
+        return {"type": "Localhost", "localhostProfile": apparmor.profile_name(spec)}
     return {"type": "RuntimeDefault"}
 
 
