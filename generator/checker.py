@@ -198,12 +198,18 @@ def parse_yaml_stream(name: str, text: str) -> list[Any]:
         raise ParseFailure(f"invalid YAML: {exc}") from None
 
 
-def parse_json(name: str, text: str) -> Any:
-    """JSON with positions: JSON is YAML, so ruamel gives lines and columns; plain json checks."""
+def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
+    """JSON, with positions when asked: JSON is YAML, so ruamel gives lines and columns.
+
+    Plain `json` is a hundred times faster; the checker reads JSON plainly first and asks for
+    positions only when a rule has something to report.
+    """
     try:
         plain = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseFailure(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    if not positions:
+        return plain
     try:
         docs = _yaml().load_all(text)
         node = next(iter(docs), None)
@@ -214,14 +220,14 @@ def parse_json(name: str, text: str) -> Any:
     return plain
 
 
-def parse_source(src: Source) -> list[Any]:
+def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
     kind, name, text = src.kind, src.name, src.text
     if kind == DOCKERFILE:
         return [parse_dockerfile(name, text)]
     if kind in (DOCKERIGNORE, APPARMOR):
         return [TextDoc(name, text.splitlines())]
     if kind in (SECCOMP, DAEMON):
-        node = parse_json(name, text)
+        node = parse_json(name, text, positions=positions)
         if not isinstance(node, dict):
             raise ParseFailure(f"expected a JSON object in a {kind} file")
         return [YamlDoc(name, node, family=kind)]
@@ -419,6 +425,18 @@ def _run(rule: Rule, doc: Any, ctx: Context) -> list[Hit]:
     return list(rule.check(doc, ctx) or ())
 
 
+def _hits(src: Source, ctx: Context) -> list[tuple[Rule, Hit]]:
+    found: list[tuple[Rule, Hit]] = []
+    for rule in rules_for(src.kind) if src.docs else ():
+        for doc in src.docs:
+            try:
+                found.extend((rule, hit) for hit in _run(rule, doc, ctx))
+            except Exception as exc:  # a rule's bug must not stop the other files
+                found.append((PARSE_RULE, Hit(1, 1, f"{rule.id} could not check this file "
+                                                    f"({type(exc).__name__}: {exc})")))
+    return found
+
+
 def rules_for(kind: str) -> list[Rule]:
     return [r for r in ALL_RULES if kind in r.kinds]
 
@@ -433,7 +451,7 @@ def check_sources(sources: list[Source], ctx: Context,
                              "manifest, seccomp or AppArmor profile, or daemon.json")
             continue
         try:
-            src.docs = parse_source(src)
+            src.docs = parse_source(src, positions=src.kind not in (SECCOMP, DAEMON))
         except ParseFailure as exc:
             _failed(src, exc.message, exc.line, exc.column)
         except RecursionError:
@@ -454,19 +472,16 @@ def check_sources(sources: list[Source], ctx: Context,
     for src in sources:
         findings = list(src.findings)
         anchors: dict[int, int] = {}
-        if src.docs:
-            for rule in rules_for(src.kind):
-                for doc in src.docs:
-                    try:
-                        hits = _run(rule, doc, ctx)
-                    except Exception as exc:  # a rule's bug must not stop the other files
-                        hits = [Hit(1, 1, f"{rule.id} could not check this file "
-                                          f"({type(exc).__name__}: {exc})")]
-                        findings.append(_finding(PARSE_RULE, src.name, hits[0]))
-                        continue
-                    for hit in hits:
-                        anchors[len(findings)] = hit.anchor or hit.line
-                        findings.append(_finding(rule, src.name, hit))
+        hits = _hits(src, ctx)
+        if hits and src.kind in (SECCOMP, DAEMON):  # read plainly at first: now find where
+            src.docs = parse_source(src, positions=True)
+            hits = _hits(src, ctx)
+        for rule, hit in hits:
+            if rule is PARSE_RULE:
+                findings.append(_finding(PARSE_RULE, src.name, hit))
+                continue
+            anchors[len(findings)] = hit.anchor or hit.line
+            findings.append(_finding(rule, src.name, hit))
         suppressions, bad = inline_suppressions(src.text)
         for hit in bad:
             findings.append(_finding(SUPPRESSION_RULE, src.name, hit))
