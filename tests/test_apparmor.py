@@ -117,3 +117,40 @@ def test_render_writes_the_profile_and_is_byte_identical(tmp_path):
     check = run_cli("render", "--answers", str(service / "tightship.yaml"), "--check")
     assert check.code == 0, check.out
     assert written == render_profile("node")[1]
+
+
+def _yaml(text: str):
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def test_compose_and_kubernetes_name_the_generated_profiles(tmp_path):
+    files = render_service(EXAMPLES / "python" / "tightship.yaml", "default")
+    svc = _yaml(files["compose.yaml"])["services"]["hello-python"]
+    assert "seccomp=./seccomp.json" in svc["security_opt"]
+    assert "apparmor=tightship-hello-python" in svc["security_opt"]
+    pod = _yaml(files["k8s/deployment.yaml"])["spec"]["template"]["spec"]
+    assert pod["securityContext"]["seccompProfile"] == {
+        "type": "Localhost", "localhostProfile": "tightship/hello-python.json"}
+    assert pod["securityContext"]["appArmorProfile"] == {
+        "type": "Localhost", "localhostProfile": "tightship-hello-python"}
+
+
+def test_the_profile_decides_where_the_apparmor_profile_is_named(tmp_path):
+    """A host without AppArmor refuses any apparmor= option: such a profile says compose: false
+    and compose keeps Docker's default; older clusters get the annotation form."""
+    profile = tmp_path / "no-apparmor.yaml"
+    profile.write_text("name: no-apparmor\nextends: default\napparmor:\n  compose: false\n"
+                       "  kubernetes: false\nkubernetes:\n  version: '1.29'\n")
+    files = render_service(EXAMPLES / "go" / "tightship.yaml", str(profile))
+    options = _yaml(files["compose.yaml"])["services"]["hello-go"]["security_opt"]
+    assert not any(o.startswith("apparmor=") for o in options)
+    assert "seccomp=./seccomp.json" in options  # seccomp does not depend on AppArmor
+    assert "apparmor/tightship-hello-go" in files  # still written, to load where it can be
+    old = tmp_path / "old.yaml"
+    old.write_text("name: old\nextends: default\nkubernetes:\n  version: '1.29'\n")
+    files = render_service(EXAMPLES / "go" / "tightship.yaml", str(old))
+    meta = _yaml(files["k8s/deployment.yaml"])["spec"]["template"]["metadata"]
+    assert meta["annotations"]["container.apparmor.security.beta.kubernetes.io/hello-go"] == \
+        "localhost/tightship-hello-go"
