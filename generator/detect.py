@@ -435,10 +435,12 @@ def runtime_defaults(root: Path, runtime: str, service: str) -> dict:
 
 
 def detect(root: Path) -> Project:
-    """Everything the folder suggests; an empty or missing folder suggests nothing."""
+    """Everything the folder suggests; a missing folder (a service yet to be written)
+    suggests only its name."""
     root = Path(root)
     if not root.is_dir():
-        return Project(root=root)
+        label = dns_label(root.resolve().name)
+        return Project(root=root, name=Found(label, "the folder's name") if label else None)
     return Project(root=root, runtime=detect_runtime(root), port=detect_port(root),
                    name=detect_name(root), version=detect_version(root),
                    source=detect_source(root))

@@ -78,8 +78,7 @@ class Context:
         """What the project folder suggests for `key` under the runtime chosen so far."""
         which = (self.runtime, self.service)
         if which not in self._suggested:
-            self._suggested[which] = (detect.runtime_defaults(self.root, *which)
-                                      if self.root.is_dir() else {})
+            self._suggested[which] = detect.runtime_defaults(self.root, *which)
         return copy.deepcopy(self._suggested[which].get(key))
 
     def previously(self, key: str) -> Any:

@@ -23,7 +23,7 @@ import questionary
 from questionary import Choice
 
 from generator.answers import load_answers
-from generator.detect import Project, detect
+from generator.detect import detect
 from generator.errors import UserError
 from generator.pipeline import load_spec, render_service
 from generator.profiles import Profile, load_profile
@@ -69,7 +69,7 @@ class Wizard:
         self.profile_name = profile
         self.out = out
         loaded: Profile = load_profile(profile)
-        project = detect(root) if root.is_dir() else Project(root=root)
+        project = detect(root)
         self.ctx = Context(root=root, profile=loaded, project=project)
         self.previous_note = ""
         existing = root / ANSWERS_FILE

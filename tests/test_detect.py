@@ -53,8 +53,12 @@ def test_each_kind_of_project_file_names_its_runtime(tmp_path, files, runtime, s
 def test_an_empty_or_missing_folder_suggests_nothing(tmp_path):
     assert detect.detect(tmp_path).runtime is None
     assert detect.detect(tmp_path).port is None
-    missing = detect.detect(tmp_path / "nope")
-    assert (missing.runtime, missing.port, missing.name) == (None, None, None)
+    missing = detect.detect(tmp_path / "New_Service")  # not written yet: only its name
+    assert (missing.runtime, missing.port) == (None, None)
+    assert missing.name == detect.Found("new-service", "the folder's name")
+    assert detect.runtime_defaults(tmp_path / "nope", "python", "x") == {
+        "build.dependencies": ["requirements.txt"], "build.sources": [],
+        "command": ["python3", "-m", "app"]}
 
 
 @pytest.mark.parametrize("files, port, source", [

@@ -12,8 +12,8 @@ import pytest
 from cli_support import EXAMPLES, EXAMPLE_NAMES, run_cli
 from generator.answers import load_answers
 from generator.pipeline import render_service
-from generator.questions import ANSWERS_FILE
-from test_wizard_support import (CTRL_C, DOWN, ENTER, EOF, MENU, PICK, REPLACE, SPACE,
+from generator.questions import ANSWERS_FILE, BY_KEY
+from test_wizard_support import (CTRL_C, DOWN, ENTER, EOF, MENU, PICK, REPLACE, SPACE, Scripted,
                                   drive, pipe_session, tree, typed)
 
 # Each example's keys, typed where detection cannot know them (names, labels, env, secrets),
@@ -350,3 +350,25 @@ def test_the_cli_writes_and_says_how_to_render_again(tmp_path, monkeypatch):
     assert f"tightship render --answers {root / ANSWERS_FILE}" in result.out
     check = run_cli("render", "--answers", str(root / ANSWERS_FILE), "--check")
     assert check.code == 0, check.out
+
+
+def test_a_folder_yet_to_be_written_gets_conventional_defaults(tmp_path):
+    root = tmp_path / "new" / "Billing_API"
+    wizard, result = drive(root, {})
+    assert result.written
+    answers = load_answers(root / ANSWERS_FILE).data
+    assert (answers["service"], answers["runtime"]) == ("billing-api", "python")
+    assert answers["build"] == {"dependencies": ["requirements.txt"]}
+    assert_render_reproduces(root)
+
+
+def test_the_strict_profile_offers_its_runtimes_and_no_capabilities(tmp_path):
+    root = fresh_example("go", tmp_path)
+    with pipe_session() as pipe:
+        wizard = Scripted(root, pipe, {}, "strict")
+        offered = [value for _, value in BY_KEY["runtime"].options(wizard.ctx)]
+        result = wizard.run()
+    assert "generic" not in offered
+    assert "capabilities" not in wizard.asked
+    assert result.written
+    assert_render_reproduces(root, "strict")
