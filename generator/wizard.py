@@ -112,7 +112,7 @@ class Wizard:
         if help_line:
             self.say(f"  {help_line}")
         if error:
-            self.say(f"  ✗ {error}")
+            self.say(f"  ! {error}")
         value = q.suggestion(ctx) if default is _MISSING else default
         if q.kind == "select":
             return self._select(q, value)
@@ -270,13 +270,15 @@ class Wizard:
             except UserError as exc:
                 where = f"{exc.field}: " if exc.field else ""
                 q = question_for(exc.field, self.ctx)
+                self.say()
+                self.say(f"! {where}{exc.message}")
                 if q is not None:
-                    self.say()
-                    self.say(f"✗ {where}{exc.message}")
                     self.change(q.key, error=f"{where}{exc.message}")
                     continue
-                self.say()
-                self.say(f"✗ {where}{exc.message}")
+                if exc.field and exc.field != "out":
+                    self.say(f"  The wizard does not ask about {exc.field.split('.')[0]}: it "
+                             f"was kept from {ANSWERS_FILE}. Change another answer, or cancel "
+                             "and edit the file.")
                 ready = None
             if ready is not None:
                 self.summary(ready)

@@ -179,7 +179,7 @@ def test_a_rule_across_answers_sends_the_user_back_to_the_answer(tmp_path):
     wizard, result = drive(root, {"build.dependencies": [
         typed("package-lock.json"), typed("package.json, package-lock.json")]})
     assert wizard.asked.count("build.dependencies") == 2
-    assert ("✗ build.dependencies: a node service's dependencies must include package.json"
+    assert ("! build.dependencies: a node service's dependencies must include package.json"
             in wizard.said)
     assert result.written
     assert load_answers(root / ANSWERS_FILE).data["build"]["dependencies"] == [
@@ -372,3 +372,23 @@ def test_the_strict_profile_offers_its_runtimes_and_no_capabilities(tmp_path):
     assert "capabilities" not in wizard.asked
     assert result.written
     assert_render_reproduces(root, "strict")
+
+
+def test_an_error_in_a_key_the_wizard_does_not_ask_offers_no_write(tmp_path):
+    """run.publish (kept from the existing file) names port 8080; moving the service to 9090
+    breaks it. The wizard cannot ask about run, so it says so and offers no write."""
+    root = tmp_path / "python"
+    shutil.copytree(EXAMPLES / "python", root)
+    path = root / ANSWERS_FILE
+    path.write_text(path.read_text() + "run:\n  publish: {8080: 18080}\n")
+    before = path.read_text()
+    wizard, result = drive(root, {
+        "ports": [typed("9090"), typed("8080")],
+        MENU: [ENTER, DOWN + ENTER],  # "Change an answer" (no write offered), then replace
+        PICK: ["ports"], REPLACE: ["y"]})
+    assert "! run.publish" in wizard.said
+    assert "The wizard does not ask about run" in wizard.said
+    assert result.written
+    assert load_answers(path).data == load_answers(EXAMPLES / "python" / ANSWERS_FILE).data | {
+        "run": {"publish": {"8080": 18080}}}
+    assert path.read_text() != before  # rewritten in the wizard's own layout
