@@ -392,3 +392,13 @@ def test_an_error_in_a_key_the_wizard_does_not_ask_offers_no_write(tmp_path):
     assert load_answers(path).data == load_answers(EXAMPLES / "python" / ANSWERS_FILE).data | {
         "run": {"publish": {"8080": 18080}}}
     assert path.read_text() != before  # rewritten in the wizard's own layout
+
+
+def test_the_port_of_an_existing_dockerfile_is_the_default(tmp_path):
+    root = fresh_example("node", tmp_path)
+    (root / "Dockerfile").write_text("FROM node:22\nEXPOSE 3000\nCMD [\"node\", \"x.js\"]\n")
+    wizard, result = drive(root, {MENU: DOWN + ENTER, REPLACE: ["y"]})
+    assert "Detected a node project (package.json) and port 3000 (Dockerfile)." in wizard.said
+    assert load_answers(root / ANSWERS_FILE).data["ports"] == [3000]
+    assert "EXPOSE 3000\n" in (root / "Dockerfile").read_text()
+    assert_render_reproduces(root)
