@@ -6,6 +6,7 @@ load), not enforced.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -154,3 +155,23 @@ def test_the_profile_decides_where_the_apparmor_profile_is_named(tmp_path):
     meta = _yaml(files["k8s/deployment.yaml"])["spec"]["template"]["metadata"]
     assert meta["annotations"]["container.apparmor.security.beta.kubernetes.io/hello-go"] == \
         "localhost/tightship-hello-go"
+
+
+@pytest.mark.parametrize("program", ["/app/*", "/app/my server", "/app/a,b", '/app/"q"',
+                                     "/app/{a,b}", "/app/back\\slash", "/app/[x]^?", "srv,*",
+                                     "/app/caf\u00e9", "/app/x # y"])
+def test_a_strange_command_stays_one_literal_path(tmp_path, program):
+    """Glob characters, spaces, quotes and commas in the command never widen what may run."""
+    service = copy_example("go", tmp_path)
+    text = (service / "tightship.yaml").read_text().replace(
+        "command: [/app/hello-go]", "command: [" + json.dumps(program) + "]")
+    (service / "tightship.yaml").write_text(text)
+    files = render_service(service / "tightship.yaml", "default")
+    profile = files["apparmor/tightship-hello-go"]
+    result = compile_profile(profile, tmp_path)
+    assert result.returncode == 0, result.stderr + profile
+    execs = [line.strip() for line in profile.splitlines() if line.strip().endswith(" ix,")]
+    for rule in execs:
+        path = rule[:-len(" ix,")]
+        unquoted = path[1:-1] if path.startswith('"') else path
+        assert not re.search(r"(?<!\\)[*?\[\]{}^]", unquoted), rule

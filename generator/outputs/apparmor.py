@@ -10,6 +10,7 @@ Which paths a runtime executes and maps is decided here; the template only lays 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from jinja2 import Environment
 
@@ -46,13 +47,27 @@ def file_path(spec: Spec) -> str:
     return f"apparmor/{profile_name(spec)}"
 
 
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._/@+-]*$")
+_GLOB = re.compile(r"([\\*?\[\]{}^\"])")
+
+
+def literal_path(path: str) -> str:
+    """A path from the answers as an AppArmor path that matches it alone: glob characters
+    escaped, and quoted when it holds anything beyond letters, digits and `._/@+-`."""
+    if _PLAIN_PATH.match(path):
+        return path
+    return '"' + _GLOB.sub(r"\\\1", path) + '"'
+
+
 def _program(argv0: str, workdir: str) -> list[str]:
     """Where a command's first word may live: itself if absolute, else each PATH folder."""
     if argv0.startswith("/"):
-        return [argv0]
-    if "/" in argv0:
-        return [posixpath.normpath(posixpath.join(workdir, argv0))]
-    return [f"{d}/{argv0}" for d in BIN_DIRS]
+        found = [posixpath.normpath(argv0)]
+    elif "/" in argv0:
+        found = [posixpath.normpath(posixpath.join(workdir, argv0))]
+    else:
+        found = [f"{d}/{argv0}" for d in BIN_DIRS]
+    return [literal_path(p) for p in found]
 
 
 def executables(spec: Spec) -> list[str]:
