@@ -459,7 +459,9 @@ QUESTIONS: tuple[Question, ...] = (
         "version", "select", "Runtime version",
         help="The profile's approved images for each version; the final image is the run one.",
         choices=_version_choices, default=_version_default,
-        when=lambda ctx: len(ctx.profile.versions(ctx.runtime)) > 1,
+        # Asked when there is a choice, or when the existing answers file pins a version.
+        when=lambda ctx: (len(ctx.profile.versions(ctx.runtime)) > 1
+                          or ctx.previously("version") is not None),
         depends=("runtime",), required=True),
     Question(
         "build.dependencies", "list", "Dependency manifests (comma-separated)",

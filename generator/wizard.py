@@ -144,6 +144,9 @@ class Wizard:
         problem = q.validate(answer, self.ctx)
         if problem:  # choices come from the profile: a broken profile, not a typo
             raise UserError(problem, field=q.key)
+        before = self.ctx.previously(q.key)
+        if before is not None and str(before) == str(answer):
+            return before  # `version: 22` stays a number, as the existing file wrote it
         return answer
 
     def _capabilities(self, q: Question, current: dict) -> dict:

@@ -402,3 +402,15 @@ def test_the_port_of_an_existing_dockerfile_is_the_default(tmp_path):
     assert load_answers(root / ANSWERS_FILE).data["ports"] == [3000]
     assert "EXPOSE 3000\n" in (root / "Dockerfile").read_text()
     assert_render_reproduces(root)
+
+
+def test_a_version_the_existing_file_pins_is_asked_and_kept_as_written(tmp_path):
+    root = tmp_path / "node"
+    shutil.copytree(EXAMPLES / "node", root)
+    path = root / ANSWERS_FILE
+    path.write_text(path.read_text() + "version: 22\n")
+    before = load_answers(path).data
+    wizard, result = drive(root, {MENU: DOWN + ENTER, REPLACE: ["y"]})
+    assert "version" in wizard.asked  # one version offered, but the file pinned it
+    assert load_answers(path).data == before
+    assert "version: 22\n" in path.read_text()
