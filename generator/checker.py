@@ -144,16 +144,20 @@ def parse_dockerfile(name: str, text: str) -> DockerfileDoc:
     args: dict[str, str] = {}
     instructions: list[Instruction] = []
     stages: list[Stage] = []
+    skip_to = 0  # heredoc bodies: dockerfile-parse reads their lines as instructions
     for item in structure:
         keyword = item["instruction"].upper()
-        if keyword == "COMMENT":
+        if keyword == "COMMENT" or item["startline"] + 1 <= skip_to:
             continue
         line, end = item["startline"] + 1, item["endline"] + 1
+        value = item["value"]
+        if keyword in ("RUN", "COPY", "ADD") and "<<" in value:
+            end, value = _heredocs(lines, end, value)
+            skip_to = end
         if keyword not in DOCKERFILE_KEYWORDS:
             raw = lines[line - 1] if line - 1 < len(lines) else ""
             raise ParseFailure(f"unknown instruction '{item['instruction']}'", line,
                                len(raw) - len(raw.lstrip()) + 1)
-        value = item["value"]
         if keyword == "ARG" and not stages:
             key, _, default = value.strip().partition("=")
             args[key.strip()] = default.strip().strip("\"'")
@@ -174,6 +178,28 @@ def parse_dockerfile(name: str, text: str) -> DockerfileDoc:
     if not stages:
         raise ParseFailure("no FROM instruction: not a Dockerfile", 1)
     return DockerfileDoc(name, lines, instructions, stages)
+
+
+HEREDOC_RE = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+
+
+def _heredocs(lines: list[str], end: int, value: str) -> tuple[int, str]:
+    """Fold the here-documents an instruction opens into it: (its last line, its value)."""
+    for match in HEREDOC_RE.finditer(value):
+        strip_tabs, word = match.group(1) == "-", match.group(3)
+        body = []
+        number = end
+        while number < len(lines):
+            text = lines[number]
+            number += 1
+            if (text.lstrip("\t") if strip_tabs else text).rstrip() == word:
+                break
+            body.append(text)
+        else:
+            raise ParseFailure(f"here-document {word} is never closed", end)
+        end = number
+        value += "\n" + "\n".join(body)
+    return end, value
 
 
 def _yaml():
