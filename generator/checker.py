@@ -246,11 +246,30 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
     return plain
 
 
+def _balanced(text: str) -> None:
+    """An AppArmor profile's blocks open and close in order (what apparmor_parser checks first)."""
+    opened: list[tuple[int, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        body = re.sub(r"#.*$", "", line)
+        for column, char in enumerate(body, start=1):
+            if char == "{":
+                opened.append((number, column))
+            elif char == "}":
+                if not opened:
+                    raise ParseFailure("'}' closes no block", number, column)
+                opened.pop()
+    if opened:
+        raise ParseFailure("this block is never closed ('}' missing)", *opened[-1])
+
+
 def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
     kind, name, text = src.kind, src.name, src.text
     if kind == DOCKERFILE:
         return [parse_dockerfile(name, text)]
-    if kind in (DOCKERIGNORE, APPARMOR):
+    if kind == APPARMOR:
+        _balanced(text)
+        return [TextDoc(name, text.splitlines())]
+    if kind == DOCKERIGNORE:
         return [TextDoc(name, text.splitlines())]
     if kind in (SECCOMP, DAEMON):
         node = parse_json(name, text, positions=positions)

@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="profile for allowed registries, capabilities, package pins, "
                             "suppressions and fail_on (default: default)")
 
-    rules = commands.add_parser("rules", help="list the rules check runs")
+    rules = commands.add_parser("rules", help="list the rules check runs, or explain some")
+    rules.add_argument("ids", nargs="*", metavar="RULE",
+                       help="explain these rules in full (e.g. TS-B03)")
     rules.add_argument("--markdown", action="store_true",
                        help="print the README's rule table")
     rules.add_argument("--write", metavar="README",
@@ -362,6 +364,26 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if args.markdown:
         out.write(markdown_table())
+        return 0
+    if args.ids:
+        from generator.rules import BY_ID
+
+        unknown = [i for i in args.ids if i not in BY_ID]
+        if unknown:
+            raise UserError(f"no rule {', '.join(unknown)}; `tightship rules` lists them")
+        for rule_id in args.ids:
+            rule = BY_ID[rule_id]
+            print(f"{rule.id} ({rule.severity}, checklist {rule.checklist}, reads "
+                  f"{', '.join(rule.kinds)}): {rule.message}", file=out)
+            if rule.doc:
+                print(f"\n  {rule.doc}", file=out)
+            print(f"\n  fix: {rule.hint}", file=out)
+            for label, value in rule.equivalents.items():
+                print(f"  {label}: {value}", file=out)
+            for label, text in (("bad", rule.bad), ("good", rule.good)):
+                print(f"\n  {label}:", file=out)
+                out.write("".join(f"    {line}\n" for line in text.splitlines()))
+            print(file=out)
         return 0
     for rule in ALL_RULES:
         print(f"{rule.id:<9} {rule.severity:<8} {rule.checklist:<4} "

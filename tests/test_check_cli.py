@@ -209,3 +209,12 @@ def test_output_file(tmp_path, fmt):
                      cwd=tmp_path)
     assert result.code == 1 and result.out == ""
     assert "TS-B01" in (tmp_path / "report.out").read_text()
+
+
+def test_rules_explains_a_rule_in_full():
+    result = run_cli("rules", "TS-B08")
+    assert result.code == 0
+    assert result.out.startswith("TS-B08 (medium, checklist B08, reads dockerfile): ADD used")
+    assert "fix: use COPY" in result.out and "hadolint: DL3020" in result.out
+    assert "  bad:\n" in result.out and "  good:\n" in result.out
+    assert run_cli("rules", "TS-X99").code == 2
