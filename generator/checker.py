@@ -248,10 +248,13 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
 
 def _balanced(text: str) -> None:
     """An AppArmor profile's blocks open and close in order (what apparmor_parser checks first)."""
+    from generator.rules.apparmor_util import code_chars
+
     opened: list[tuple[int, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        body = re.sub(r"#.*$", "", line)
-        for column, char in enumerate(body, start=1):
+        if line.lstrip().startswith(("#include", "include ")):
+            continue
+        for column, char in code_chars(line):
             if char == "{":
                 opened.append((number, column))
             elif char == "}":

@@ -152,6 +152,8 @@ OTHER_CASES = [
      [1]),
     ("AppArmor variables and alternations are not blocks", "apparmor/p",
      "profile p {\n  deny @{PROC}/{sys,kcore}/** w,\n}\n", "TS-P01", []),
+    ("AppArmor escaped and quoted braces", "apparmor/p",
+     'profile p {\n  deny mount,\n  "/app/\\{ #x" ix,\n  /app/\\{ ix, # {\n}\n', "TS-P01", []),
     ("R05.2 comments are not rules", "apparmor/p",
      "profile p {\n  # capability,\n  deny mount,\n}\n", "TS-R05.2", []),
     ("H02 TLS verified", "daemon.json",
