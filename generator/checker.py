@@ -28,6 +28,9 @@ SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache_
 DOCKERFILE_KEYWORDS = {"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD",
                        "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD",
                        "STOPSIGNAL", "HEALTHCHECK", "SHELL"}
+NOT_DOCKERFILE_SUFFIXES = {"py", "pyc", "j2", "jinja", "jinja2", "tmpl", "tpl", "md", "rst",
+                           "txt", "go", "js", "ts", "json", "yaml", "yml", "sh", "rb", "java",
+                           "html", "orig", "rej", "swp", "bak", "toml", "cfg", "ini", "lock"}
 SUPPRESS_RE = re.compile(
     r"#\s*tightship:\s*ignore(?P<file>-file)?\b\s*(?P<ids>(?:TS-[A-Za-z0-9.]+\s*,?\s*)*)"
     r"(?P<reason>.*)$")
@@ -90,12 +93,14 @@ class Source:
 def kind_from_name(name: str) -> str | None:
     base = os.path.basename(name)
     lower = base.lower()
-    if lower in ("dockerfile", "containerfile") or lower.startswith(("dockerfile.",
-                                                                    "containerfile.")) \
-            or lower.endswith((".dockerfile", ".containerfile")):
-        return DOCKERFILE
-    if lower == ".dockerignore" or lower.endswith(".dockerignore"):
+    if lower == ".dockerignore" or lower.endswith(".dockerignore"):  # Dockerfile.dockerignore too
         return DOCKERIGNORE
+    if lower in ("dockerfile", "containerfile") or lower.endswith((".dockerfile",
+                                                                 ".containerfile")):
+        return DOCKERFILE
+    if lower.startswith(("dockerfile.", "containerfile.")):
+        # Dockerfile.prod is one; dockerfile.py or Dockerfile.j2 (a template) is not
+        return None if lower.rsplit(".", 1)[-1] in NOT_DOCKERFILE_SUFFIXES else DOCKERFILE
     if lower == "daemon.json":
         return DAEMON
     if lower.endswith((".yaml", ".yml")):
@@ -113,7 +118,13 @@ def kind_of(name: str, text: str) -> str | None:
     """The kind of a file from its name, and where the name is not enough, its content."""
     kind = kind_from_name(name)
     if kind == "json":
-        return SECCOMP if re.search(r"\"(defaultAction|syscalls)\"", text) else None
+        try:
+            data = json.loads(text)
+        except ValueError:  # broken: judge by its words, so a broken profile is reported
+            return SECCOMP if re.search(r"\"(defaultAction|syscalls)\"", text) else None
+        is_seccomp = isinstance(data, dict) and (
+            "defaultAction" in data or isinstance(data.get("syscalls"), list))
+        return SECCOMP if is_seccomp else None
     if kind == "text":
         return APPARMOR if APPARMOR_SNIFF.search(text) else None
     if kind == "yaml":
@@ -344,6 +355,8 @@ def read_source(path: Path, explicit: bool) -> Source:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if not explicit and kind_from_name(name) == "text":
+            return Source(name, "", None, explicit, path)  # a binary met in a folder: not ours
         line = data[:exc.start].count(b"\n") + 1
         return _failed(Source(name, "", None, explicit, path),
                        f"not UTF-8 text (byte {exc.start})", line)
