@@ -218,3 +218,9 @@ def test_rules_explains_a_rule_in_full():
     assert "fix: use COPY" in result.out and "hadolint: DL3020" in result.out
     assert "  bad:\n" in result.out and "  good:\n" in result.out
     assert run_cli("rules", "TS-X99").code == 2
+
+
+def test_a_bad_profile_is_bad_input(tmp_path):
+    write(tmp_path, "Dockerfile", GOOD_DOCKERFILE)
+    result = run_cli("check", "--profile", "nope", "Dockerfile", cwd=tmp_path)
+    assert result.code == 2 and "no built-in profile 'nope'" in result.err

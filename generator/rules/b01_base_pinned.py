@@ -45,7 +45,7 @@ RULE = Rule(
     bad="FROM python:latest\n",
     good="FROM python:3.12-slim@sha256:" + "a" * 64 + "\n",
     equivalents=Equivalents(cis="4.2 (trusted base images)", hadolint="DL3006, DL3007",
-                            checkov="CKV_DOCKER_7, CKV_K8S_43 (digest)"),
+                            checkov="CKV_DOCKER_7"),
     doc="A tag can be moved to other content at any time; a digest cannot. The tag stays "
         "beside the digest so a reader knows what it is. FROM lines built from an ARG are "
         "skipped unless the ARG has a default before the first FROM.",
