@@ -11,7 +11,6 @@ so no tool can reuse an earlier result). Prints files per second for each tool.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess

@@ -301,8 +301,8 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
         docs = []
         for i, node in enumerate(parse_yaml_stream(name, text)):
             if isinstance(node, dict) and node.get("kind") == "List":
-                docs.extend(YamlDoc(name, item, i, family=KUBERNETES) for item in node.get("items") or []
-                            if isinstance(item, dict))
+                docs.extend(YamlDoc(name, item, i, family=KUBERNETES)
+                            for item in node.get("items") or [] if isinstance(item, dict))
             elif isinstance(node, dict):
                 docs.append(YamlDoc(name, node, i, family=KUBERNETES))
         return docs
@@ -556,7 +556,8 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def check_paths(paths: Sequence[str | Path], ctx: Context,
-                profile_suppressions: Sequence[ProfileSuppression] = ()) -> tuple[list[Finding], int]:
+                profile_suppressions: Sequence[ProfileSuppression] = (),
+                ) -> tuple[list[Finding], int]:
     """Check files and folders; returns (findings, number of files checked)."""
     sources = [read_source(p, explicit) for p, explicit in discover(paths)]
     for src in sources:

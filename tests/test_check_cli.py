@@ -14,7 +14,8 @@ CORPUS = Path(__file__).parent / "corpus"
 DIGEST = "sha256:" + "a" * 64
 GOOD_DOCKERFILE = f"""FROM debian:12-slim@{DIGEST}
 ARG VCS_REF=unknown
-LABEL org.opencontainers.image.revision="${{VCS_REF}}" org.opencontainers.image.base.digest="{DIGEST}"
+LABEL org.opencontainers.image.revision="${{VCS_REF}}" \\
+      org.opencontainers.image.base.digest="{DIGEST}"
 USER 10001:10001
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ["app", "--health"]
 CMD ["app"]
@@ -43,7 +44,7 @@ def test_findings_are_grouped_by_file_with_position_rule_and_fix(tmp_path):
     assert result.code == 1
     lines = result.out.splitlines()
     assert lines[0] == "Dockerfile"
-    assert "4:1      high     TS-B03" in lines[1]
+    assert "5:1      high     TS-B03" in lines[1]
     assert lines[2].strip().startswith("fix: ")
     assert "deploy/compose.yaml" in lines
     assert "4:5      critical TS-R01    web runs privileged" in result.out
@@ -98,7 +99,7 @@ def test_suppression_without_reason_is_a_finding_and_does_not_apply(tmp_path):
     result = run_cli("check", "--format", "json", "Dockerfile", cwd=tmp_path)
     rows = json.loads(result.out)["findings"]
     assert {(r["rule"], r["line"], r["suppressed"]) for r in rows} == \
-        {("TS-S01", 6, False), ("TS-B08", 7, False)}
+        {("TS-S01", 7, False), ("TS-B08", 8, False)}
     assert result.code == 1
 
 

@@ -43,6 +43,12 @@ def test_rule_passes_its_good_example(rule):
     assert findings(name_for(rule, rule.good), rule.good, context_for(rule), rule.id) == []
 
 
+@pytest.mark.parametrize("rule", [r for r in ALL_RULES if ANY in r.kinds], ids=lambda r: r.id)
+def test_checker_rules_catch_their_bad_example_and_pass_their_good_one(rule):
+    assert findings("Dockerfile", rule.bad, rule=rule.id)
+    assert findings("Dockerfile", rule.good, rule=rule.id) == []
+
+
 def test_every_rule_module_is_in_the_list():
     listed = {r.id for r in ALL_RULES}
     for info in pkgutil.iter_modules(rules_pkg.__path__):

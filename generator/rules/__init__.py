@@ -14,13 +14,13 @@ from generator.rules import (
     b06_build_in_final, b07_healthcheck, b07_healthcheck_timing, b08_copy_not_add,
     b09_secret_env, b09_secret_files, b09_dockerignore, b10_final_artifacts, b11_exposed_ports,
     b12_one_process, b12_exec_form, b13_oci_labels, b14_pipefail, h01_daemon_settings,
-    h02_daemon_tls, meta, r01_privileged, r02_added_caps, r02_drop_all, r03_no_new_privileges,
-    r04_seccomp, r04_seccomp_dangerous, r04_seccomp_default, r05_apparmor,
-    r05_apparmor_capability, r05_apparmor_deny, r05_apparmor_enforce, r05_apparmor_mount,
-    r06_read_only_root, r07_limits, r08_restart, r09_host_namespaces, r10_ports, r11_host_paths,
-    r11_read_only_mounts, r12_high_uid, r12_run_as_non_root, r13_literal_secrets,
-    r13_secret_env, r13_secret_objects, r14_network_policy, r15_probes, r16_dedicated_account,
-    r16_service_account_token, r17_namespace_pss,
+    h02_daemon_tls, p01_unparsable, r01_privileged, r02_added_caps, r02_drop_all,
+    r03_no_new_privileges, r04_seccomp, r04_seccomp_dangerous, r04_seccomp_default,
+    r05_apparmor, r05_apparmor_capability, r05_apparmor_deny, r05_apparmor_enforce,
+    r05_apparmor_mount, r06_read_only_root, r07_limits, r08_restart, r09_host_namespaces,
+    r10_ports, r11_host_paths, r11_read_only_mounts, r12_high_uid, r12_run_as_non_root,
+    r13_literal_secrets, r13_secret_env, r13_secret_objects, r14_network_policy, r15_probes,
+    r16_dedicated_account, r16_service_account_token, r17_namespace_pss, s01_suppression_reason,
 )
 from generator.rules.base import Rule
 
@@ -81,8 +81,8 @@ ALL_RULES: tuple[Rule, ...] = (
     r17_namespace_pss.RULE,
     h01_daemon_settings.RULE,
     h02_daemon_tls.RULE,
-    meta.PARSE_RULE,
-    meta.SUPPRESSION_RULE,
+    p01_unparsable.RULE,
+    s01_suppression_reason.RULE,
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

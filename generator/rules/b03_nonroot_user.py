@@ -29,7 +29,8 @@ def check(doc: DockerfileDoc, ctx):
 RULE = Rule(
     id="TS-B03", severity="high", checklist="B03", kinds=(DOCKERFILE,),
     message="the container runs as root (no USER, or USER root/0 last)",
-    hint="create a dedicated user with a fixed UID/GID and end the final stage with USER 10001:10001",
+    hint="create a dedicated user with a fixed UID/GID and end the final stage with "
+         "USER 10001:10001",
     check=check,
     bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nCMD [\"app\"]\n",
     good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nRUN useradd --uid 10001 app\n"

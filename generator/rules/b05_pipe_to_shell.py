@@ -24,7 +24,8 @@ RULE = Rule(
     message="a downloaded script is piped into a shell (curl … | sh)",
     hint="download to a file, check its checksum or signature, then run it",
     check=check,
-    bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nRUN curl -fsSL https://get.example.com | sh\n",
+    bad="FROM debian:12-slim@sha256:" + "a" * 64 +
+        "\nRUN curl -fsSL https://get.example.com | sh\n",
     good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nRUN curl -fsSLo /tmp/i.sh "
          "https://get.example.com && echo \"" + "b" * 64 + "  /tmp/i.sh\" | sha256sum -c - "
          "&& sh /tmp/i.sh\n",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.rules.base import DOCKERFILE, Equivalents, Rule
+from generator.rules.base import DOCKERFILE, Rule
 from generator.rules.documents import DockerfileDoc
 
 NEEDED = ("interval", "timeout", "retries")

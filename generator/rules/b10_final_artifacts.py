@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.rules.base import DOCKERFILE, Equivalents, Rule
+from generator.rules.base import DOCKERFILE, Rule
 from generator.rules.dfutil import lineage
 from generator.rules.documents import DockerfileDoc, shell_words
 

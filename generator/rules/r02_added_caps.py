@@ -28,7 +28,8 @@ RULE = Rule(
     hint="remove it, or (with a reason) add it to the profile's capabilities.allowed",
     check=check,
     bad="services:\n  app:\n    image: app:1\n    cap_drop: [ALL]\n    cap_add: [SYS_ADMIN]\n",
-    good="services:\n  app:\n    image: app:1\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n",
+    good="services:\n  app:\n    image: app:1\n    cap_drop: [ALL]\n"
+         "    cap_add: [NET_BIND_SERVICE]\n",
     equivalents=Equivalents(cis="5.3", pss="restricted: Capabilities (NET_BIND_SERVICE only)",
                             checkov="CKV_K8S_25, CKV_K8S_39"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.rules.apparmor_util import rule_lines
-from generator.rules.base import APPARMOR, Equivalents, Hit, Rule
+from generator.rules.base import APPARMOR, Hit, Rule
 
 WILDCARD = re.compile(r"^(?:audit\s+)?(?:allow\s+)?capability\s*,")
 

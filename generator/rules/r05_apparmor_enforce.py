@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.rules.apparmor_util import HEADER, rule_lines
-from generator.rules.base import APPARMOR, Equivalents, Hit, Rule
+from generator.rules.base import APPARMOR, Hit, Rule
 
 
 def check(doc, ctx):

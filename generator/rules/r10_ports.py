@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from generator.rules.base import COMPOSE, KUBERNETES, Equivalents, Rule
 from generator.rules.documents import at_item, at_key, seq
 from generator.rules.runtime import workloads

@@ -51,8 +51,10 @@ RULE = Rule(
     message="a sensitive host path is mounted (runtime socket, /, /etc, /proc, /sys, /var/run…)",
     hint="remove the mount; give the service a named volume or an API it needs instead",
     check=check,
-    bad="services:\n  app:\n    image: app:1\n    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n",
-    good="services:\n  app:\n    image: app:1\n    volumes: [\"data:/data\"]\nvolumes:\n  data: {}\n",
+    bad="services:\n  app:\n    image: app:1\n"
+        "    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n",
+    good="services:\n  app:\n    image: app:1\n    volumes: [\"data:/data\"]\n"
+         "volumes:\n  data: {}\n",
     equivalents=Equivalents(cis="5.5, 5.31", pss="baseline: HostPath Volumes",
                             checkov="CKV_K8S_27 (docker socket)"),
 )

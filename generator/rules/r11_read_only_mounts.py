@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.rules.base import COMPOSE, KUBERNETES, Equivalents, Rule
-from generator.rules.documents import at_item, get, is_true, mapping, seq
+from generator.rules.documents import at_item, is_true, seq
 from generator.rules.runtime import compose_volumes, workloads
 
 

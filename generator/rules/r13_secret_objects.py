@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.rules.base import KUBERNETES, Equivalents, Rule
+from generator.rules.base import KUBERNETES, Rule
 from generator.rules.documents import at_key
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.rules.base import COMPOSE, KUBERNETES, Equivalents, Rule
-from generator.rules.documents import at_key, containers, is_true, mapping, pod_spec, seq
+from generator.rules.documents import at_key, is_true, pod_spec, seq
 from generator.rules.runtime import workloads
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from generator.rules.base import KUBERNETES, Equivalents, Rule
 from generator.rules.documents import at_key, get, pod_spec
-from generator.rules.runtime import Workload
 
 
 def _account_automount(doc, name: str):

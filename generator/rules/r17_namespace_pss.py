@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.rules.base import KUBERNETES, Equivalents, Rule
-from generator.rules.documents import at_key, at_value, get, mapping
+from generator.rules.documents import at_key, at_value, mapping
 
 LABEL = "pod-security.kubernetes.io/enforce"
 
