@@ -28,6 +28,8 @@ SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache_
 DOCKERFILE_KEYWORDS = {"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD",
                        "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD",
                        "STOPSIGNAL", "HEALTHCHECK", "SHELL"}
+# Kinds read without positions first (fast); read again with them only when a rule reports.
+PLAIN_FIRST = (SECCOMP, DAEMON, COMPOSE, KUBERNETES)
 NOT_DOCKERFILE_SUFFIXES = {"py", "pyc", "j2", "jinja", "jinja2", "tmpl", "tpl", "md", "rst",
                            "txt", "go", "js", "ts", "json", "yaml", "yml", "sh", "rb", "java",
                            "html", "orig", "rej", "swp", "bak", "toml", "cfg", "ini", "lock"}
@@ -221,9 +223,31 @@ def _yaml():
     return yaml
 
 
-def parse_yaml_stream(name: str, text: str) -> list[Any]:
+_PLAIN_YAML = None
+
+
+def _plain_yaml_stream(text: str) -> list[Any] | None:
+    """YAML without positions (about half the time of the round-trip loader), or None when
+    this loader cannot read it: then the round-trip loader reads it and reports why."""
+    global _PLAIN_YAML
+    if _PLAIN_YAML is None:
+        from ruamel.yaml import YAML
+
+        _PLAIN_YAML = YAML(typ="safe", pure=True)
+        _PLAIN_YAML.allow_duplicate_keys = True
+    try:
+        return [d for d in _PLAIN_YAML.load_all(text) if d is not None]
+    except Exception:
+        return None
+
+
+def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[Any]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if not positions:
+        plain = _plain_yaml_stream(text)
+        if plain is not None:
+            return plain
     try:
         return [d for d in _yaml().load_all(text) if d is not None]
     except MarkedYAMLError as exc:
@@ -291,7 +315,7 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
             raise ParseFailure(f"expected a JSON object in a {kind} file")
         return [YamlDoc(name, node, family=kind)]
     if kind == COMPOSE:
-        nodes = parse_yaml_stream(name, text)
+        nodes = parse_yaml_stream(name, text, positions=positions)
         if len(nodes) != 1 or not isinstance(nodes[0], dict):
             raise ParseFailure("a compose file is one YAML mapping")
         if not isinstance(nodes[0].get("services"), dict):
@@ -299,7 +323,7 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
         return [YamlDoc(name, nodes[0], family=COMPOSE)]
     if kind == KUBERNETES:
         docs = []
-        for i, node in enumerate(parse_yaml_stream(name, text)):
+        for i, node in enumerate(parse_yaml_stream(name, text, positions=positions)):
             if isinstance(node, dict) and node.get("kind") == "List":
                 docs.extend(YamlDoc(name, item, i, family=KUBERNETES)
                             for item in node.get("items") or [] if isinstance(item, dict))
@@ -386,7 +410,8 @@ def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
             return []
         seen.add(kfile)
         try:
-            nodes = parse_yaml_stream(str(kfile), kfile.read_text(encoding="utf-8"))
+            nodes = parse_yaml_stream(str(kfile), kfile.read_text(encoding="utf-8"),
+                                      positions=False)
         except (OSError, ParseFailure, UnicodeDecodeError):
             return []
         node = nodes[0] if nodes and isinstance(nodes[0], dict) else {}
@@ -512,7 +537,7 @@ def check_sources(sources: list[Source], ctx: Context,
                              "manifest, seccomp or AppArmor profile, or daemon.json")
             continue
         try:
-            src.docs = parse_source(src, positions=src.kind not in (SECCOMP, DAEMON))
+            src.docs = parse_source(src, positions=src.kind not in PLAIN_FIRST)
         except ParseFailure as exc:
             _failed(src, exc.message, exc.line, exc.column)
         except RecursionError:
@@ -534,8 +559,11 @@ def check_sources(sources: list[Source], ctx: Context,
         findings = list(src.findings)
         anchors: dict[int, int] = {}
         hits = _hits(src, ctx)
-        if hits and src.kind in (SECCOMP, DAEMON):  # read plainly at first: now find where
+        if hits and src.kind in PLAIN_FIRST:  # read without positions: now find where
+            bundles = [getattr(doc, "bundle", []) for doc in src.docs]
             src.docs = parse_source(src, positions=True)
+            for doc in src.docs:  # the same manifests deployed with it, for lookups
+                doc.bundle = bundles[0] if bundles else []
             hits = _hits(src, ctx)
         for rule, hit in hits:
             if rule is PARSE_RULE:

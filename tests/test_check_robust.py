@@ -76,3 +76,35 @@ def test_odd_shapes_in_well_formed_files_do_not_crash_a_rule(name, tree, kind):
     found = check_texts({name: text}, Context())
     for f in found:
         assert "could not check this file" not in f.message, f.message
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(["compose.yaml", "k8s/app.yaml", "seccomp.json", "daemon.json"]),
+       tree=st.dictionaries(st.sampled_from(KEYS), TREES, min_size=1, max_size=6),
+       kind=st.sampled_from(["Pod", "Deployment", "Namespace", None]))
+def test_reading_without_positions_first_finds_the_same(name, tree, kind):
+    """The fast first read (no positions) must see what the positioned read sees."""
+    import io
+    import json
+
+    import generator.checker as checker
+    from ruamel.yaml import YAML
+
+    if name.startswith("k8s") and kind:
+        tree = {"apiVersion": "v1", "kind": kind, **tree}
+    if name == "compose.yaml":
+        tree = {"services": {"web": tree}}
+    if name.endswith(".json"):
+        text = json.dumps(tree)
+    else:
+        out = io.StringIO()
+        YAML(typ="safe", pure=True).dump(tree, out)
+        text = out.getvalue()
+    fast = check_texts({name: text}, Context())
+    saved = checker.PLAIN_FIRST
+    checker.PLAIN_FIRST = ()
+    try:
+        slow = check_texts({name: text}, Context())
+    finally:
+        checker.PLAIN_FIRST = saved
+    assert fast == slow
