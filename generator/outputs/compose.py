@@ -33,6 +33,9 @@ _YAML11_TRICKY = re.compile(
     r"|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$"
     r"|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
 )
+# ruamel.yaml writes a plain scalar that starts with `?` or `:` in a flow sequence in a form no
+# YAML reader reads back (`[CMD, : 0]`); the render self-check refuses such a file. Quoted.
+_FLOW_UNSAFE = re.compile(r"^[?:]")
 
 
 # --- YAML as data -------------------------------------------------------------------------------
@@ -63,7 +66,7 @@ def sequence(values: Iterable[Any], comments: Iterable[str | None] = (), *,
 
 def _tricky(value: Any) -> bool:
     return (isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
-            and bool(_YAML11_TRICKY.match(value)))
+            and bool(_YAML11_TRICKY.match(value) or _FLOW_UNSAFE.match(value)))
 
 
 def _quote_tricky(node: Any) -> Any:
