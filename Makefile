@@ -32,6 +32,7 @@ test: setup-test
 
 bench: setup-test
 	$(BIN)/python bench/render_bench.py
+	$(BIN)/python bench/check_bench.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -41,16 +41,20 @@ APPARMOR_SNIFF = re.compile(r"^\s*(#include\s*<tunables/|abi\s*<|profile\s+\S+.*
 
 
 class SelfCheckError(TightshipError):
-    """What the generator rendered breaks its own rules: a bug or a bad template override."""
+    """The rendered files break tightship's own rules: nothing is written.
 
-    exit_code = 70
+    The answers, the profile or an organisation's template override led there, so it is bad
+    input (exit 2); each finding is named by rendered file, line and rule, on one line.
+    """
+
+    exit_code = 2
 
     def __init__(self, findings: Sequence[Finding]):
         self.findings = list(findings)
-        lines = [f"  {f.file}:{f.line}:{f.column}: {f.rule} ({f.severity}) {f.message}"
-                 for f in self.findings]
-        super().__init__("the rendered files break tightship's own rules, so nothing was "
-                         "written:\n" + "\n".join(lines))
+        named = "; ".join(f"{f.file}:{f.line}:{f.column}: {f.rule} ({f.severity}) {f.message}"
+                          for f in self.findings)
+        super().__init__("the answers, profile or templates give files that break "
+                         f"tightship's own rules, so nothing was written: {named}")
 
 
 class ParseFailure(Exception):

@@ -93,6 +93,18 @@ def test_bad_answers_are_refused_with_file_line_and_field(tmp_path, answers, whe
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tightship.yaml"]
 
 
+def test_answers_that_break_a_rule_are_refused_by_the_self_check(tmp_path):
+    """B12: a shell script that backgrounds a second process never reaches a Dockerfile."""
+    (tmp_path / "tightship.yaml").write_text(GOOD.replace(
+        "command: [python3, -m, app]", 'command: [sh, -c, "worker & python3 -m app"]'))
+    result = run_cli("render", "--out", "out", cwd=tmp_path)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1
+    assert "Dockerfile:" in lines[0] and "TS-B12" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
 def test_bad_set_value_names_the_command_line(tmp_path):
     (tmp_path / "tightship.yaml").write_text(GOOD)
     result = run_cli("render", "--set", "ports=[99999]", cwd=tmp_path)

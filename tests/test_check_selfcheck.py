@@ -33,7 +33,8 @@ def test_a_template_that_breaks_a_rule_is_refused_and_nothing_is_written(tmp_pat
     profile = org_profile(tmp_path, drop_user)
     out = tmp_path / "out"
     result = run_cli("render", "--profile", str(profile), "--out", str(out), cwd=service)
-    assert result.code == 70
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
     assert "break tightship's own rules" in result.err
     assert "Dockerfile:" in result.err and "TS-B03" in result.err
     assert not out.exists() or not any(out.iterdir())
