@@ -68,7 +68,7 @@ class RunSettings:
     exec_writable: tuple[str, ...]  # writable paths that keep exec (no `noexec`)
     k8s_version: str
     create_namespace: bool  # R17: write namespace.yaml with the restricted labels
-    seccomp: str  # "runtime-default" | "localhost" (the generated profile, issue 4)
+    seccomp: str  # "runtime-default" | "localhost" (the generated seccomp profile)
     revision_history: int
 
     @property

@@ -302,7 +302,7 @@ def test_checkov_without_a_digest_asks_only_for_the_digest(tmp_path):
 
 def test_localhost_seccomp_skips_ckv_k8s_31_with_its_reason(tmp_path, monkeypatch):
     """The Pod Security Standard restricted allows a Localhost seccomp profile; checkov's
-    CKV_K8S_31 only accepts RuntimeDefault. Once issue 4's generated profile is used, the
+    CKV_K8S_31 only accepts RuntimeDefault. With the generated Localhost profile, the
     Deployment carries a skip annotation with the reason, and checkov reports it as skipped."""
     monkeypatch.setattr(kubernetes, "seccomp_profile", lambda spec: {
         "type": "Localhost", "localhostProfile": f"tightship/{spec.service}.json"})
