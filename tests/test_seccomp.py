@@ -274,7 +274,7 @@ def test_other_bad_input_is_refused_and_nothing_is_written(tmp_path, change, fie
     out = tmp_path / "out"
     result = run_cli("render", "--answers", str(service / "tightship.yaml"), "--out", str(out))
     assert result.code == 2
-    assert f"tightship.yaml:" in result.err and f": {field}:" in result.err
+    assert "tightship.yaml:" in result.err and f": {field}:" in result.err
     assert not out.exists()
 
 

@@ -8,7 +8,6 @@ here (mapping, dump_yaml, health_argv) are shared with the Kubernetes output.
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import Any, Iterable
 
@@ -113,8 +112,7 @@ def header(spec: Spec, what: str, *notes: str) -> str:
 
 def health_argv(spec: Spec) -> list[str]:
     """The image's HEALTHCHECK command, exactly as the Dockerfile runs it (R15)."""
-    line = dockerfile._healthcheck(spec)  # one source of truth for the probe command
-    return json.loads(line.split(" CMD ", 1)[1])
+    return dockerfile.health_argv(spec)
 
 
 def docker_bytes(size: str) -> str:

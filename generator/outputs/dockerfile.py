@@ -221,22 +221,26 @@ def _runtime_env(spec: Spec) -> list[tuple[str, str]]:
     return []
 
 
-def _healthcheck(spec: Spec) -> str:
+def health_argv(spec: Spec) -> list[str]:
+    """The health probe, exec form: the one definition compose and Kubernetes also use (R15)."""
     h = spec.healthcheck
     if h.command:
-        argv = list(h.command)
-    else:
-        url = f"http://127.0.0.1:{h.port}{h.http_path}"
-        # The URL is passed as an argument, never pasted into the probe's code.
-        if spec.runtime == "python":
-            argv = ["python3", "-c", "import sys, urllib.request; "
-                    "urllib.request.urlopen(sys.argv[1], timeout=5)", url]
-        else:
-            argv = ["node", "-e", "require('http').get(process.argv[1], (r) => "
-                    "process.exit(r.statusCode < 400 ? 0 : 1)).on('error', () => "
-                    "process.exit(1)).setTimeout(5000, () => process.exit(1))", url]
+        return list(h.command)
+    url = f"http://127.0.0.1:{h.port}{h.http_path}"
+    # The URL is passed as an argument, never pasted into the probe's code.
+    if spec.runtime == "python":
+        return ["python3", "-c", "import sys, urllib.request; "
+                "urllib.request.urlopen(sys.argv[1], timeout=5)", url]
+    return ["node", "-e", "require('http').get(process.argv[1], (r) => "
+            "process.exit(r.statusCode < 400 ? 0 : 1)).on('error', () => "
+            "process.exit(1)).setTimeout(5000, () => process.exit(1))", url]
+
+
+def _healthcheck(spec: Spec) -> str:
+    h = spec.healthcheck
     return (f"HEALTHCHECK --interval={h.interval} --timeout={h.timeout} "
-            f"--start-period={h.start_period} --retries={h.retries} CMD {exec_form(argv)}")
+            f"--start-period={h.start_period} --retries={h.retries} "
+            f"CMD {exec_form(health_argv(spec))}")
 
 
 def _labels(spec: Spec) -> tuple[list[str], bool]:
