@@ -8,6 +8,7 @@ Hypothesis throws arbitrary strings at every free-text field. Each run is either
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from dockerfile_parse import DockerfileParser
@@ -109,7 +110,9 @@ FIELDS = {
     ("labels", "source"): "source",
     ("healthcheck", "http"): "http",
 }
-SETTINGS = settings(max_examples=60, deadline=None,
+# TIGHTSHIP_FUZZ_EXAMPLES raises the count for a longer hunt than a test run affords.
+SETTINGS = settings(max_examples=int(os.environ.get("TIGHTSHIP_FUZZ_EXAMPLES", "60")),
+                    deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
