@@ -87,3 +87,29 @@ def test_context_keeps_secrets_and_vcs_data_out(tmp_path, engine, engine_profile
         container.get_archive("/app/app/__main__.py")  # what runs is there
     finally:
         container.remove(force=True)
+
+
+def test_static_binary_runs_on_the_shell_less_image(tmp_path, engine, engine_profile,
+                                                    registry_images):
+    """The static runtime: a binary built beforehand (here with the registry's Go image,
+    offline) is the only thing added to the distroless base, and it runs healthy as 65532."""
+    service = render_for_engine(tmp_path, "static", engine_profile)
+    golang = "127.0.0.1:5000/golang:1.19-bookworm"
+    engine.containers.run(
+        golang, ["go", "build", "-trimpath", "-o", "bin/hello-static", "."],
+        working_dir="/src", volumes={str(service): {"bind": "/src", "mode": "rw"}},
+        environment={"CGO_ENABLED": "0", "GOCACHE": "/tmp/go-cache", "HOME": "/tmp"},
+        network_mode="none", remove=True)
+    assert (service / "bin" / "hello-static").is_file()
+    image = build_image(engine, service, "tightship-test/static:dockerfile")
+    assert image.attrs["Config"]["User"] == "65532:65532"
+    with run_container(engine, image.id) as container:
+        assert wait_healthy(container, timeout=120) == "healthy"
+        assert proc_status(container)["Uid"].split()[0] == "65532"
+    container = engine.containers.create(image.id)
+    try:
+        stream, _ = container.get_archive("/app")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            assert {m.name for m in tar.getmembers()} == {"app", "app/hello-static"}
+    finally:
+        container.remove(force=True)
