@@ -188,6 +188,10 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     write(planned, force=args.force)
     for item in planned:
         print(f"{item.status:>9}  {item.path}", file=out)
+    if out_dir.resolve() != answers_path.resolve().parent:
+        print(f"note: {out_dir} is not the build context ({answers_path.parent}): to build, "
+              "render into the service's folder, where .dockerignore and compose's "
+              "`build: .` apply", file=out)
     return 0
 
 

@@ -38,6 +38,14 @@ def test_every_example_renders_with_the_default_profile(tmp_path, name):
     assert sorted(p.name for p in out.iterdir()) >= [".dockerignore", "Dockerfile"]
 
 
+def test_rendering_outside_the_build_context_says_so(tmp_path):
+    service = copy_example("python", tmp_path)
+    elsewhere = run_cli("render", "--out", str(tmp_path / "elsewhere"), cwd=service)
+    assert elsewhere.code == 0 and "is not the build context" in elsewhere.out
+    beside = run_cli("render", cwd=service)
+    assert beside.code == 0 and "build context" not in beside.out
+
+
 def test_check_reports_drift_and_writes_nothing(tmp_path):
     service = copy_example("node", tmp_path)
     assert run_cli("render", cwd=service).code == 0
