@@ -27,9 +27,9 @@ export DEBIAN_FRONTEND=noninteractive
 # --- 1. Debian packages ----------------------------------------------------------------------
 # The engine and registry, and what the tests drive beside them: docker-compose (compose files
 # on the engine), strace (seccomp learn), apparmor (apparmor_parser), libseccomp2 (pyseccomp),
-# tmux (the wizard in a real terminal).
+# tmux (the wizard in a real terminal), shellcheck (the generated CI gate).
 packages=(docker.io debootstrap docker-registry apparmor iptables ca-certificates
-          debian-archive-keyring curl util-linux docker-compose strace libseccomp2 tmux
+          debian-archive-keyring curl util-linux docker-compose strace libseccomp2 tmux shellcheck
           make python3-venv git ${TIGHTSHIP_APT_EXTRA:-})
 missing=()
 for p in $(printf '%s\n' "${packages[@]}" | sort -u); do

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from generator.outputs import (apparmor, compose, dockerfile, dockerignore, kubernetes,
+from generator.outputs import (apparmor, ci, compose, dockerfile, dockerignore, kubernetes,
                                seccomp)
 from generator.profiles import Profile
 from generator.resources import data_dir
 from generator.spec import Spec
 
 # Each output kind is one module with render(spec, env) -> {path: text}.
-OUTPUTS = (dockerfile, dockerignore, compose, kubernetes, seccomp, apparmor)
-
+OUTPUTS = (dockerfile, dockerignore, compose, kubernetes, seccomp, apparmor, ci)
 
 def template_env(profile: Profile) -> Environment:
     """jinja2, strict about undefined names; an org's templates override single files."""
@@ -27,7 +26,6 @@ def template_env(profile: Profile) -> Environment:
         keep_trailing_newline=True,
         autoescape=False,  # plain-text formats; values are quoted by the output modules
     )
-
 
 def render_all(spec: Spec, profile: Profile, env: Environment | None = None) -> dict[str, str]:
     env = env or template_env(profile)

@@ -62,6 +62,24 @@ class Package:
 
 
 @dataclass(frozen=True)
+class CiGate:
+    """What the generated CI gate runs besides render --check and check (profile `ci`)."""
+
+    content_trust: bool
+    scan: tuple[str, ...] | None
+    sbom: tuple[str, ...] | None
+    sbom_file: str
+
+    @classmethod
+    def from_profile(cls, data: dict) -> "CiGate":
+        ci = data.get("ci") or {}
+        return cls(content_trust=ci.get("content_trust", True),
+                   scan=tuple(ci["scan"]) if ci.get("scan") else None,
+                   sbom=tuple(ci["sbom"]) if ci.get("sbom") else None,
+                   sbom_file=ci.get("sbom_file") or "sbom.spdx.json")
+
+
+@dataclass(frozen=True)
 class Spec:
     service: str
     runtime: str
@@ -89,6 +107,7 @@ class Spec:
     restart_retries: int
     labels: tuple[tuple[str, str], ...]
     confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
+    ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
 
     @property
@@ -194,6 +213,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         labels=tuple(sorted(labels.items())),
         confinement=build_confinement(a, layers, profile, runtime=runtime, ports=ports,
                                       egress=bool((a.get("run") or {}).get("egress"))),
+        ci=CiGate.from_profile(profile.data),
     )
     return replace(spec, run=build_run(answers, profile, spec))
 

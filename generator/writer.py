@@ -78,8 +78,8 @@ def atomic_write(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        else:  # a script (#!) is written executable, everything else plain
+            os.chmod(tmp, 0o755 if text.startswith("#!") else 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
