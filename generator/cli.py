@@ -212,14 +212,12 @@ def cmd_pin(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from generator.errors import EngineError
-    from generator.pipeline import load_spec, self_check
-    from generator.render import render_all
+    from generator.pipeline import load_spec, render_checked
     from generator.verify import proofs_json, verify
 
     answers_path = Path(args.answers)
     spec, profile = load_spec(answers_path, args.profile, args.set)
-    files = render_all(spec, profile)
-    self_check(files, profile)
+    files = render_checked(spec, profile)
     try:
         import docker
         client = docker.from_env()

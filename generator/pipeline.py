@@ -17,11 +17,16 @@ def load_spec(answers_path: Path, profile: str | Profile, sets=()) -> tuple[Spec
     return build_spec(answers, profile), profile
 
 
-def render_service(answers_path: Path, profile: str | Profile, sets=()) -> dict[str, str]:
-    spec, profile = load_spec(answers_path, profile, sets)
+def render_checked(spec: Spec, profile: Profile) -> dict[str, str]:
+    """Every file for the Spec, held to `check`'s rules before anyone may write it."""
     files = render_all(spec, profile)
     self_check(files, profile)
     return files
+
+
+def render_service(answers_path: Path, profile: str | Profile, sets=()) -> dict[str, str]:
+    spec, profile = load_spec(answers_path, profile, sets)
+    return render_checked(spec, profile)
 
 
 def self_check(files: dict[str, str], profile: Profile) -> None:
