@@ -1,4 +1,4 @@
-"""TS-B06: no ssh server, editors, compilers or sudo in the final image."""
+"""TS-B06: no ssh server, editors, compilers or sudo in the final image, and no RUN through sudo."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from generator.rules.base import DOCKERFILE, Equivalents, Rule
 from generator.rules.dfutil import commands, installed_packages, lineage
-from generator.rules.documents import DockerfileDoc
+from generator.rules.documents import DockerfileDoc, run_script
 
 UNNEEDED = {
     "openssh-server": "an ssh server", "openssh": "an ssh server", "dropbear": "an ssh server",
@@ -20,6 +20,11 @@ UNNEEDED = {
 def check(doc: DockerfileDoc, ctx):
     if doc.final is None:
         return
+    for instr in doc.instructions:  # any stage: a RUN already runs as the stage's USER
+        if instr.keyword == "RUN" and any(c.sudo or c.name in ("sudo", "doas")
+                                          for c in run_script(instr).commands):
+            yield doc.find(instr, r"\b(sudo|doas)\b", "RUN runs a command through sudo: use "
+                                                      "USER root for that step instead")
     for stage in lineage(doc):
         for instr in stage.all("RUN"):
             for cmd in commands(instr):
@@ -33,7 +38,8 @@ def check(doc: DockerfileDoc, ctx):
 
 RULE = Rule(
     id="TS-B06", severity="medium", checklist="B06", kinds=(DOCKERFILE,),
-    message="the final image installs an ssh server, editor, compiler or sudo",
+    message="the final image installs an ssh server, editor, compiler or sudo (or a RUN uses "
+            "sudo)",
     hint="install build tools in a build stage and copy only the result; drop servers and editors",
     check=check,
     bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nRUN apt-get update && apt-get install -y "

@@ -223,17 +223,16 @@ def shell_words(text: str) -> list[str]:
         return text.split()
 
 
+def run_script(instr: Instruction):
+    """A RUN's script as parsed shell (generator.rules.shell.Script)."""
+    from generator.rules.shell import parse, script_of
+
+    return parse(script_of(instr.args()))
+
+
 def run_commands(instr: Instruction) -> list[str]:
-    """A RUN's shell command split at `&&`, `||`, `;` and newlines (exec form: one command)."""
-    body = instr.args()
-    if body.startswith("["):
-        import json
-        try:
-            return [" ".join(str(a) for a in json.loads(body))]
-        except ValueError:
-            return [body]
-    parts = re.split(r"&&|\|\||;|\n", body)
-    return [p.strip() for p in parts if p.strip()]
+    """Each simple command a RUN runs, as one line (wrappers such as sudo looked through)."""
+    return [c.text for c in run_script(instr).commands if not c.wrapper]
 
 
 # ---------------------------------------------------------------------------------- plain text
