@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from generator.rules.base import COMPOSE, KUBERNETES, Hit
 from generator.rules.documents import (YamlDoc, at_item, at_key, compose_services, containers,
-                                       get, mapping, pod_spec, seq)
+                                       get, mapping, pod_templates, seq)
 
 
 @dataclass
@@ -54,10 +54,9 @@ def workloads(doc: YamlDoc) -> Iterator[Workload]:
         for name, service in compose_services(doc):
             yield Workload(doc, name, service, parent=services)
     elif doc.family == KUBERNETES:
-        spec = pod_spec(doc)
-        if spec is not None:
-            for name, container in containers(spec):
-                yield Workload(doc, name, container, pod=spec)
+        for pod in pod_templates(doc):
+            for name, container in containers(pod.spec):
+                yield Workload(doc, name, container, pod=pod.spec)
 
 
 def security_opts(service: dict) -> Iterator[tuple[int, str, str]]:
