@@ -43,7 +43,8 @@ RULE = Rule(
     good="FROM python:3.12-slim@sha256:" + "a" * 64 + "\n",
     equivalents=Equivalents(cis="4.2 (trusted base images)", hadolint="DL3006, DL3007",
                             checkov="CKV_DOCKER_7"),
-    doc="A tag can be moved to other content at any time; a digest cannot. The tag stays "
+    doc="A tag can be moved to other content at any time; a digest cannot, so a tag alone "
+        "is reported (hadolint's DL3006 is content with one). The tag stays "
         "beside the digest so a reader knows what it is, but a digest alone pins just as "
         "well and passes; so does a tag (even 'latest') next to the digest. FROM lines "
         "built from an ARG are "

@@ -48,4 +48,7 @@ RULE = Rule(
          "--no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*\n",
     equivalents=Equivalents(cis="4.3, 5.6 (sshd)", hadolint="DL3004 (sudo)",
                             checkov="CKV2_DOCKER_1 (sudo)"),
+    doc=("Installing sudo in the final image is reported (as checkov's CKV2_DOCKER_1 does), "
+         "and so is running a command through sudo in any stage (hadolint's DL3004): a build "
+         "step that needs root says USER root."),
 )
