@@ -78,9 +78,9 @@ def _holds_containers(node) -> bool:
 
 def unjudged(src, findings) -> str:
     """Why a file was read but not judged, with nothing said about it; or ''."""
-    from generator.rules.base import KUBERNETES
-    from generator.rules.meta import PARSE_RULE
-    from generator.rules.runtime import workloads
+    from generator.check.model import KUBERNETES
+    from generator.check.rules.meta import PARSE_RULE
+    from generator.check.workloads import workloads
 
     if src.kind is None:
         return "" if findings else "kind not recognised"
@@ -95,9 +95,9 @@ def unjudged(src, findings) -> str:
 
 
 def run_case(case: Case) -> Outcome:
-    from generator.checker import check_sources, discover, read_source
-    from generator.rules.base import Context
-    from generator.rules.meta import PARSE_RULE
+    from generator.check.checker import check_sources, discover, read_source
+    from generator.check.model import Context
+    from generator.check.rules.meta import PARSE_RULE
 
     outcome = Outcome(case)
     try:

@@ -12,7 +12,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import engine_support  # noqa: E402
 
-
 # Under CI the property tests replay the same examples every run, so a gate never flips on
 # chance; elsewhere each run explores new ones (TIGHTSHIP_FUZZ_EXAMPLES hunts longer).
 settings.register_profile("ci", derandomize=True)

@@ -12,8 +12,9 @@ import datetime as _dt
 import io
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

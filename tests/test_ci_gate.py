@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_support import EXAMPLE_NAMES, copy_example, run_cli
-from generator.outputs.ci import shell_command
+
+from generator.render.outputs.ci import shell_command
 
 GATE = "ci/tightship-gate.sh"
 HOSTILE = ["scanner", "; rm -rf /", "$(id)", "`id`", "a'b", '--image={image}', "{image}",

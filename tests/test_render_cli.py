@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from cli_support import EXAMPLE_NAMES, copy_example, run_cli, run_subprocess
+
 from generator import __version__
 
 
@@ -138,7 +138,7 @@ def test_profiles_lists_a_given_profile_file(tmp_path):
 
 def test_render_does_not_import_heavy_modules():
     """`render` starts fast: questionary and docker are only for the commands needing them."""
-    code = ("import sys, generator.cli as c, generator.pipeline, generator.writer; "
+    code = ("import sys, generator.cli as c, generator.render.pipeline, generator.render.writer; "
             "print(sorted(m for m in ('docker', 'questionary') if m in sys.modules))")
     import subprocess
     import sys

@@ -1,0 +1,1 @@
+"""The checker: finds files, parses them, runs the rules, reports. Imports nothing from the other programs."""

@@ -1,0 +1,1 @@
+"""The interactive wizard: questions as data, folder detection, the prompts (the only questionary import)."""
