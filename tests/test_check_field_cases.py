@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from check_support import findings
 from cli_support import run_cli
 
@@ -274,3 +273,11 @@ def test_b12_2_a_shell_form_healthcheck_is_reported():
     assert lines("Dockerfile", text, "TS-B12.2") == [2]
     exec_form = FROM + 'HEALTHCHECK --interval=30s CMD ["/app", "-healthcheck"]\n'
     assert lines("Dockerfile", exec_form, "TS-B12.2") == []
+
+
+def test_onbuild_run_is_judged_like_the_run_it_adds_to_child_images():
+    text = FROM + "ONBUILD RUN sudo apt-get update && apt-get install -y python3\n"
+    assert lines("Dockerfile", text, "TS-B06") == [2]
+    assert lines("Dockerfile", text, "TS-B04.2") == [2]
+    user = FROM + "USER 10001\nONBUILD USER root\n"
+    assert lines("Dockerfile", user, "TS-B03") == []

@@ -215,13 +215,22 @@ def parse_dockerfile(name: str, text: str) -> DockerfileDoc:
             stages.append(Stage(len(stages), image, alias, line))
         elif not stages and keyword != "ARG":
             raise ParseFailure(f"{keyword} before the first FROM", line)
-        instr = Instruction(keyword, value, line, end, len(stages) - 1)
+        instr = _onbuild_run(value, line, end, len(stages) - 1) if keyword == "ONBUILD" \
+            else None
+        instr = instr or Instruction(keyword, value, line, end, len(stages) - 1)
         instructions.append(instr)
         if stages:
             stages[-1].instructions.append(instr)
     if not stages:
         raise ParseFailure("no FROM instruction: not a Dockerfile", 1)
     return DockerfileDoc(name, lines, instructions, stages)
+
+
+def _onbuild_run(value: str, line: int, end: int, stage: int) -> Instruction | None:
+    """`ONBUILD RUN …` is read as the RUN it adds to every child image, so the rules about
+    RUN scripts judge it; other ONBUILD instructions say nothing about this image."""
+    match = re.match(r"\s*RUN\s+(.*)$", value, re.IGNORECASE | re.DOTALL)
+    return Instruction("RUN", match.group(1), line, end, stage, onbuild=True) if match else None
 
 
 HEREDOC_RE = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")

@@ -202,6 +202,7 @@ class Instruction:
     line: int  # 1-based first line
     end: int  # 1-based last line
     stage: int  # index of the stage it belongs to (-1 before the first FROM)
+    onbuild: bool = False  # ONBUILD RUN …: runs in every image built FROM this one
 
     def flags(self) -> dict[str, str]:
         """Leading `--flag=value` options (RUN --mount, COPY --from, HEALTHCHECK --interval)."""

@@ -145,9 +145,9 @@ def parse(script: str) -> Script:
 
 def _visit(node, walk: _Walk) -> None:
     kind = getattr(node, "kind", "")
-    if kind == "pipeline":
-        if sum(1 for p in node.parts if getattr(p, "kind", "") == "command") > 1:
-            walk.pipes = True
+    if kind == "pipeline" and sum(1 for p in node.parts
+                                  if getattr(p, "kind", "") == "command") > 1:
+        walk.pipes = True
     if kind == "command":
         _command(node, walk)
         return

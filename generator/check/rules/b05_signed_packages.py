@@ -52,8 +52,10 @@ SETTINGS = [
      "turns apt's TLS verification off"),
     (re.compile(r"\[[^\]]*\btrusted=yes\b[^\]]*\]", re.I),
      "marks an apt source as trusted without a signature"),
-    (re.compile(r"^(?:\w+\.)?strict-ssl(?:\s+|=)(?:false|0)$", re.I), "turns TLS verification off"),
-    (re.compile(r"^(?:\w+\.)?trusted-host(?:\s+|=)\S", re.I), "trusts a host without TLS verification"),
+    (re.compile(r"^(?:\w+\.)?strict-ssl(?:\s+|=)(?:false|0)$", re.I),
+     "turns TLS verification off"),
+    (re.compile(r"^(?:\w+\.)?trusted-host(?:\s+|=)\S", re.I),
+     "trusts a host without TLS verification"),
 ]
 # Variables that turn verification off, and the values that do.
 VARIABLES = {
@@ -94,7 +96,7 @@ def command_breaches(cmd: Command) -> list[tuple[str, str]]:
             found.append((word, what))
             hit.add(word)
     if cmd.name not in WRITERS:  # `npm config set strict-ssl false`: one setting, two words
-        for a, b in zip(words, words[1:]):
+        for a, b in zip(words, words[1:], strict=False):
             what = None if a in hit or b in hit else _setting(f"{a} {b}")
             if what:
                 found.append((a, what))

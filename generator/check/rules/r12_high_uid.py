@@ -1,4 +1,4 @@
-"""TS-R12.2: the UID and GID are high (10000 or more), so they match no user or group of the host."""
+"""TS-R12.2: the UID and GID are high (10000 or more): no user or group of the host has them."""
 
 from __future__ import annotations
 
