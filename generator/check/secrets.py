@@ -13,17 +13,9 @@ from __future__ import annotations
 
 import re
 
-from generator.values import SECRET_NAME_RE
+from generator.values import CREDENTIAL_NAME_RE, SECRET_NAME_RE
 
 POINTERS = re.compile(r"_(FILE|PATH|DIR|URL_FILE|ID|NAME)$", re.IGNORECASE)
-WELL_KNOWN = re.compile(
-    r"^(AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|AWS_SECRET_ACCESS_KEY|ALIBABA_CLOUD_ACCESS_KEY_ID|"
-    r"ARM_CLIENT_SECRET|GOOGLE_API_KEY|HEROKU_API_KEY|"
-    r"DIGITALOCEAN_ACCESS_TOKEN|VAULT_TOKEN|CONSUL_HTTP_TOKEN|NOMAD_TOKEN)$"
-    r"|(^|_)(KEY_CONTENT|KEY_MATERIAL|PASSPHRASE|CONNECTION_STRING|CONN_STR|SAS_TOKEN|"
-    r"ACCOUNT_KEY|STORAGE_KEY|BATCH_KEY|MASTER_KEY|SIGNING_KEY|ENCRYPTION_KEY|SHARED_KEY|"
-    r"CLIENT_SECRET|WEBHOOK_URL|DSN|PGPASSWORD|HTPASSWD)$|(^|_)BEARER(_|$)",
-    re.IGNORECASE)
 SECRET_VALUE = re.compile(
     r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PRIVATE KEY-----|"
     r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b|\bxox[abprs]-[A-Za-z0-9-]{10,}")
@@ -33,7 +25,7 @@ SECRET_FILE_DIRS = ("/run/secrets/", "/var/run/secrets/", "/etc/secrets/", "/sec
 
 def secret_name(name: str) -> bool:
     name = str(name)
-    if WELL_KNOWN.search(name):
+    if CREDENTIAL_NAME_RE.search(name):
         return True
     return bool(SECRET_NAME_RE.search(name)) and not POINTERS.search(name)
 
