@@ -281,3 +281,8 @@ def test_onbuild_run_is_judged_like_the_run_it_adds_to_child_images():
     assert lines("Dockerfile", text, "TS-B04.2") == [2]
     user = FROM + "USER 10001\nONBUILD USER root\n"
     assert lines("Dockerfile", user, "TS-B03") == []
+
+
+def test_what_the_shell_parser_cannot_read_is_still_split_into_commands():
+    text = FROM + 'RUN case "$TARGETARCH" in amd64) curl -k https://example.com/a ;; esac\n'
+    assert lines("Dockerfile", text, "TS-B05") == [2]

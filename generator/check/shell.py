@@ -240,6 +240,24 @@ def _sets_pipefail(args: list[str]) -> bool:
     return False
 
 
+KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}",
+            "(", ")", "esac", "time"}
+
+
+def _drop_keywords(words: list[str]) -> list[str]:
+    """`then sudo make`, `case $x in a) curl -k …`: the command after the shell's own words."""
+    while words:
+        if words[0] in KEYWORDS:
+            words = words[1:]
+        elif words[0] == "case" and "in" in words:
+            words = words[words.index("in") + 1:]
+        elif words[0].endswith(")") and not words[0].startswith("$("):
+            words = words[1:]  # a case pattern
+        else:
+            break
+    return words
+
+
 def _fallback(script: str) -> Script:
     walk = _Walk()
     walk.pipes = bool(re.search(r"(?<!\|)\|(?!\|)", re.sub(r"'[^']*'|\"[^\"]*\"", "", script)))
@@ -248,6 +266,7 @@ def _fallback(script: str) -> Script:
             words = shlex.split(part, posix=True)
         except ValueError:
             words = part.split()
+        words = _drop_keywords(words)
         prefix = []
         while words and ASSIGNMENT.match(words[0]):
             match = ASSIGNMENT.match(words.pop(0))
