@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from cli_support import run_cli
+from ruamel.yaml import YAML
 
 REPO = Path(__file__).resolve().parent.parent
 D = "sha256:" + "c" * 64
