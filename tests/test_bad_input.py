@@ -53,6 +53,8 @@ CASES = [
      "control character"),
     ("secret-looking-env", GOOD + "env:\n  DB_PASSWORD: hunter2\n", ":11: env.DB_PASSWORD:",
      "looks like a secret"),
+    ("well-known-credential-env", GOOD + "env:\n  AWS_ACCESS_KEY_ID: AKIAABCDEFGHIJKLMNOP\n",
+     ":11: env.AWS_ACCESS_KEY_ID:", "looks like a secret"),
     ("package-with-shell", GOOD + "packages:\n  run: ['curl; rm -rf /']\n",
      ":11: packages.run[0]:", "not valid"),
     ("label-source-not-https", GOOD + "labels:\n  source: 'http://x\"y'\n",
