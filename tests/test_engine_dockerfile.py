@@ -9,7 +9,7 @@ import pytest
 from docker.errors import NotFound
 
 from cli_support import copy_example, run_cli
-from engine_support import build_image, proc_status, run_container, wait_healthy
+from engine_support import GOLANG_IMAGE, build_image, proc_status, run_container, wait_healthy
 
 pytestmark = pytest.mark.engine
 
@@ -94,7 +94,7 @@ def test_static_binary_runs_on_the_shell_less_image(tmp_path, engine, engine_pro
     """The static runtime: a binary built beforehand (here with the registry's Go image,
     offline) is the only thing added to the distroless base, and it runs healthy as 65532."""
     service = render_for_engine(tmp_path, "static", engine_profile)
-    golang = "127.0.0.1:5000/golang:1.19-bookworm"
+    golang = GOLANG_IMAGE
     engine.containers.run(
         golang, ["go", "build", "-trimpath", "-o", "bin/hello-static", "."],
         working_dir="/src", volumes={str(service): {"bind": "/src", "mode": "rw"}},
