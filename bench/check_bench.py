@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.checker import check_paths, discover  # noqa: E402
-from generator.profiles import load_profile  # noqa: E402
-from generator.rules.base import Context  # noqa: E402
+from generator.check.checker import check_paths, discover  # noqa: E402
+from generator.check.model import Context  # noqa: E402
+from generator.render.profiles import load_profile  # noqa: E402
 
 EXAMPLES = ("python", "node", "go", "java", "static", "generic")
 BIN = Path(sys.executable).parent
@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 
 def seed_files() -> dict[str, str]:
     """{relative path: text}: the hand-written corpus and the rendered examples."""
-    from generator.pipeline import render_service
+    from generator.render.pipeline import render_service
 
     files: dict[str, str] = {}
     corpus = REPO / "tests" / "corpus"

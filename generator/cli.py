@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from generator import __version__
 from generator.errors import TightshipError, UserError
@@ -25,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser(
         "render", help="render a service's files from its answers file and a profile",
-        description="Render Dockerfile and .dockerignore for the service described by an "
+        description="Render the Dockerfile, .dockerignore, compose.yaml, Kubernetes manifests, "
+                    "seccomp and AppArmor profiles and CI gate for the service described by an "
                     "answers file, with the profile's approved base images pinned by digest.")
     render.add_argument("--answers", default="tightship.yaml", metavar="FILE",
                         help="the answers file (default: tightship.yaml)")
@@ -167,8 +169,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.pipeline import render_service
-    from generator.writer import IDENTICAL, changes, plan, write
+    from generator.render.pipeline import render_service
+    from generator.render.writer import IDENTICAL, changes, plan, write
 
     answers_path = Path(args.answers)
     out_dir = Path(args.out) if args.out else answers_path.parent
@@ -196,8 +198,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_pin(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.pin import pin_profile
-    from generator.resolve import lookup_digest
+    from generator.engine.pin import pin_profile
+    from generator.engine.registry import lookup_digest
 
     changes = pin_profile(Path(args.profile), lookup_digest, only=tuple(args.images),
                           write=not args.check)
@@ -211,9 +213,9 @@ def cmd_pin(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.engine.verify import proofs_json, verify
     from generator.errors import EngineError
-    from generator.pipeline import load_spec, render_checked
-    from generator.verify import proofs_json, verify
+    from generator.render.pipeline import load_spec, render_checked
 
     answers_path = Path(args.answers)
     spec, profile = load_spec(answers_path, args.profile, args.set)
@@ -223,7 +225,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         client = docker.from_env()
         client.ping()
     except ImportError:
-        raise EngineError("verify needs the Docker SDK: pip install 'tightship[engine]'") from None
+        raise EngineError("verify needs the Docker SDK: reinstall tightship "
+                          "(pip install tightship)") from None
     except Exception as exc:  # any failure to reach the engine
         raise EngineError(f"no Docker engine answers: {exc}") from None
     proofs = verify(client, answers_path.resolve().parent, files, spec.service, spec.user.uid,
@@ -244,11 +247,11 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.learn import learn
-    from generator.pipeline import load_spec
-    from generator.profiles import load_profile
-    from generator.seccomp_groups import profile_groups, runtime_groups
-    from generator.writer import atomic_write
+    from generator.engine.learn import learn
+    from generator.render.pipeline import load_spec
+    from generator.render.profiles import load_profile
+    from generator.render.seccomp_groups import profile_groups, runtime_groups
+    from generator.render.writer import atomic_write
 
     profile = load_profile(args.profile)
     answers = Path(args.answers)
@@ -296,11 +299,11 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
                         "terminal (CI, a pipe) write tightship.yaml and run `tightship "
                         "render --answers tightship.yaml`", field="new")
     try:
-        from generator.wizard import run_wizard
+        from generator.wizard.prompt import run_wizard
     except ModuleNotFoundError as exc:
         if exc.name not in ("questionary", "prompt_toolkit"):
             raise
-        raise UserError("needs questionary: pip install 'tightship[wizard]'",
+        raise UserError("needs questionary: reinstall tightship (pip install tightship)",
                         field="new") from None
     root = Path(args.dir)
     if root.exists() and not root.is_dir():
@@ -318,7 +321,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.profiles import builtin_names, load_profile
+    from generator.render.profiles import builtin_names, load_profile
 
     for name in [*builtin_names(), *args.paths]:
         profile = load_profile(name)
@@ -333,9 +336,9 @@ def cmd_profiles(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.checker import check_paths, profile_settings, sort_findings
-    from generator.profiles import load_profile
-    from generator.report import WRITERS, failing
+    from generator.check.checker import check_paths, profile_settings, sort_findings
+    from generator.check.report import WRITERS, failing
+    from generator.render.profiles import load_profile
 
     profile = load_profile(args.profile)
     ctx, suppressions, bad_entries = profile_settings(profile)
@@ -352,8 +355,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.rules import ALL_RULES
-    from generator.rules.doc import markdown_table, replace_table
+    from generator.check.ruledoc import markdown_table, replace_table
+    from generator.check.rules import ALL_RULES
 
     if args.write:
         path = Path(args.write)
@@ -368,7 +371,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         out.write(markdown_table())
         return 0
     if args.ids:
-        from generator.rules import BY_ID
+        from generator.check.rules import BY_ID
 
         unknown = [i for i in args.ids if i not in BY_ID]
         if unknown:
@@ -394,9 +397,8 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "new": cmd_new, "check": cmd_check, "rules": cmd_rules, "pin": cmd_pin,
-            "verify": cmd_verify,
-            "profiles": cmd_profiles}
+COMMANDS = {"render": cmd_render, "new": cmd_new, "check": cmd_check, "rules": cmd_rules,
+            "pin": cmd_pin, "verify": cmd_verify, "profiles": cmd_profiles}
 
 COMMANDS["seccomp"] = cmd_seccomp
 

@@ -7,8 +7,10 @@ comments, which `pin` relies on when it rewrites a profile).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -102,3 +104,32 @@ def to_plain(node: Any) -> Any:
     if isinstance(node, float):
         return float(node)
     return node
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Where some values came from: a parsed YAML file (with positions) or the command line."""
+
+    file: str
+    node: Any  # round-trip YAML node, or a plain dict for --set values
+
+
+def _depth(node: Any, path: Sequence[Any]) -> int:
+    depth = 0
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            break
+        depth += 1
+    return depth
+
+
+def locate(layers: Sequence[Layer], path: Sequence[Any]) -> tuple[str, int | None]:
+    """The file and line that gave the value at `path` (layers listed highest priority first)."""
+    if not layers:
+        return "<input>", None
+    best = max(layers, key=lambda layer: _depth(layer.node, path))  # first wins ties
+    return best.file, line_of(best.node, path)

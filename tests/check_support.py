@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from generator.checker import check_texts
-from generator.rules.base import (APPARMOR, COMPOSE, DAEMON, DOCKERFILE, DOCKERIGNORE,
-                                  KUBERNETES, SECCOMP, Context, Rule)
+from generator.check.checker import check_texts
+from generator.check.model import (
+    APPARMOR,
+    COMPOSE,
+    DAEMON,
+    DOCKERFILE,
+    DOCKERIGNORE,
+    KUBERNETES,
+    SECCOMP,
+    Context,
+    Rule,
+)
 
 EXAMPLE_NAMES = {DOCKERFILE: "Dockerfile", DOCKERIGNORE: ".dockerignore",
                  COMPOSE: "compose.yaml", KUBERNETES: "k8s/manifest.yaml",

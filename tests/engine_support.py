@@ -12,8 +12,9 @@ import datetime as _dt
 import io
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,7 @@ def engine_runtimes() -> dict[str, dict[str, dict[str, str]]]:
 
     So the engine profile's first version of each runtime is the default profile's first one.
     """
-    from generator.profiles import load_profile
+    from generator.render.profiles import load_profile
 
     offered: dict[str, dict[str, dict[str, str]]] = {}
     for runtime, versions in load_profile("default").runtimes.items():
@@ -94,7 +95,7 @@ def connect_engine(timeout: int = 120):
     try:
         client = docker.from_env(timeout=timeout)
         client.ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no engine"
+    except Exception as exc:
         problem = f"no Docker engine reachable: {exc}"
     if problem:  # reported outside the except block, so no chained traceback
         unavailable(problem)
@@ -108,7 +109,7 @@ def registry_digests(client) -> dict[str, str]:
         problem = digest = None
         try:
             digest = client.images.get_registry_data(ref).id
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             problem = f"base image {ref} not in the registry at {REGISTRY}: {exc}"
         if problem:
             unavailable(problem)

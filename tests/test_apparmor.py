@@ -13,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from cli_support import EXAMPLE_NAMES, EXAMPLES, copy_example, run_cli
-from generator.pipeline import render_service
+
+from generator.render.pipeline import render_service
 
 PARSER = shutil.which("apparmor_parser") or "/usr/sbin/apparmor_parser"
 

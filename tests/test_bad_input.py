@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from cli_support import run_cli
 
 GOOD = """\

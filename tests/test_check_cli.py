@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_support import run_cli
-from generator.rules import ALL_RULES
+
+from generator.check.rules import ALL_RULES
 
 CORPUS = Path(__file__).parent / "corpus"
 DIGEST = "sha256:" + "a" * 64
@@ -184,13 +184,13 @@ def test_rules_lists_every_rule():
 
 
 def test_readme_rule_table_is_in_sync():
-    from generator.rules.doc import END, START, markdown_table
+    from generator.check.ruledoc import END, START, markdown_table
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert START in readme and END in readme
     table = readme[readme.index(START) + len(START):readme.index(END)]
     assert table.strip() == markdown_table().strip(), \
-        "README's rule table is stale: run `python -m generator.rules.doc --write README.md`"
+        "README's rule table is stale: run `tightship rules --write README.md`"
 
 
 def test_rules_write_replaces_the_table(tmp_path):

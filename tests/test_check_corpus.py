@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cli_support import EXAMPLE_NAMES, EXAMPLES
-from generator.checker import check_paths, check_texts, discover
-from generator.profiles import load_profile
-from generator.rules.base import Context
+
+from generator.check.checker import check_paths, check_texts, discover
+from generator.check.model import Context
+from generator.render.profiles import load_profile
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<rules>(?:TS-[A-Z0-9.]+\s*)+)")
@@ -71,8 +71,8 @@ def test_the_corpus_plants_mistakes_for_most_rules(corpus_findings):
 def test_everything_generated_has_no_finding(example):
     """render_service runs the rules itself and refuses on any finding; the check here also
     counts suppressed ones, so the generated files need no suppression at all."""
-    from generator.checker import SelfCheckError
-    from generator.pipeline import render_service
+    from generator.check.checker import SelfCheckError
+    from generator.render.pipeline import render_service
 
     profile = load_profile("default")
     try:
@@ -96,8 +96,8 @@ def test_a_suppression_with_a_reason_is_kept_as_suppressed(corpus_findings):
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
 def test_every_builtin_profile_renders_files_its_rules_accept(example):
     from generator.errors import UserError
-    from generator.pipeline import render_service
-    from generator.profiles import builtin_names
+    from generator.render.pipeline import render_service
+    from generator.render.profiles import builtin_names
 
     for name in builtin_names():
         profile = load_profile(name)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from cli_support import run_cli
-from generator.checker import kind_of
+
+from generator.check.checker import kind_of
 
 CASES = [
     ("Dockerfile", "FROM x\n", "dockerfile"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.rules import ALL_RULES
+from generator.check.rules import ALL_RULES
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"

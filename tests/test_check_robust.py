@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checker import check_texts
-from generator.rules.base import Context
+from generator.check.checker import check_texts
+from generator.check.model import Context
 
 NAMES = ["Dockerfile", ".dockerignore", "compose.yaml", "k8s/app.yaml", "seccomp.json",
          "apparmor/app", "daemon.json"]
@@ -87,8 +87,9 @@ def test_reading_without_positions_first_finds_the_same(name, tree, kind):
     import io
     import json
 
-    import generator.checker as checker
     from ruamel.yaml import YAML
+
+    import generator.check.checker as checker
 
     if name.startswith("k8s") and kind:
         tree = {"apiVersion": "v1", "kind": kind, **tree}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cli_support import REPO, copy_example, run_cli
-from generator.checker import SelfCheckError
-from generator.pipeline import render_service
+
+from generator.check.checker import SelfCheckError
+from generator.render.pipeline import render_service
 
 
 def org_profile(tmp_path: Path, template_edit, extra: str = "") -> Path:

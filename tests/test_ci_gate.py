@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_support import EXAMPLE_NAMES, copy_example, run_cli
-from generator.outputs.ci import shell_command
+
+from generator.render.outputs.ci import shell_command
 
 GATE = "ci/tightship-gate.sh"
 HOSTILE = ["scanner", "; rm -rf /", "$(id)", "`id`", "a'b", '--image={image}', "{image}",
@@ -88,7 +88,7 @@ def test_gate_runs_drift_policy_build_scan_and_sbom(tmp_path, engine, engine_pro
     finally:
         try:
             engine.images.remove(image, force=True)
-        except Exception:  # noqa: BLE001 - it may not have been built
+        except Exception:
             pass
 
 

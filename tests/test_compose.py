@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml as pyyaml
+from cli_support import EXAMPLE_NAMES, EXAMPLES, run_cli, run_subprocess
 from ruamel.yaml import YAML
 
-from cli_support import EXAMPLE_NAMES, EXAMPLES, run_cli, run_subprocess
-from generator.pipeline import render_service
+from generator.render.pipeline import render_service
 
 DIGEST = "sha256:" + "ab" * 32
 

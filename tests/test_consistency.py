@@ -11,11 +11,11 @@ import shlex
 from urllib.parse import urlsplit
 
 import pytest
+from cli_support import EXAMPLE_NAMES, EXAMPLES
 from dockerfile_parse import DockerfileParser
 from ruamel.yaml import YAML
 
-from cli_support import EXAMPLE_NAMES, EXAMPLES
-from generator.pipeline import render_service
+from generator.render.pipeline import render_service
 
 SHARED_WRITABLE = {"/tmp", "/var/tmp", "/run", "/dev/shm"}  # the runtime makes these writable
 _UNITS = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "Ki": 1024, "Mi": 1024 ** 2,

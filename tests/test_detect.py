@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import EXAMPLE_NAMES, EXAMPLES
 
-from cli_support import EXAMPLES, EXAMPLE_NAMES
-from generator import detect
-from generator.answers import load_answers
+from generator.render.answers import load_answers
+from generator.wizard import detect
 
 
 def make(root: Path, files: dict[str, str]) -> Path:

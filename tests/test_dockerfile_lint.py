@@ -7,7 +7,6 @@ import os
 import subprocess
 
 import pytest
-
 from cli_support import EXAMPLE_NAMES, copy_example, run_cli, tool
 
 STRICT_EXAMPLES = tuple(n for n in EXAMPLE_NAMES if n != "generic")  # strict has no generic

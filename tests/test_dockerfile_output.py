@@ -7,12 +7,12 @@ import json
 import re
 
 import pytest
+from cli_support import EXAMPLE_NAMES, copy_example, run_cli
 from docker.utils.build import exclude_paths
 from dockerfile_parse import DockerfileParser
 
-from cli_support import EXAMPLE_NAMES, copy_example, run_cli
-from generator.pipeline import render_service
-from generator.profiles import load_profile
+from generator.render.pipeline import render_service
+from generator.render.profiles import load_profile
 
 DIGEST_FROM = re.compile(r"^\S+:[\w.-]+@sha256:[0-9a-f]{64}( AS \w+)?$")
 

@@ -20,11 +20,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import pytest
-from ruamel.yaml import YAML
-
 import engine_support
+import pytest
 from cli_support import copy_example, run_cli
+from ruamel.yaml import YAML
 
 pytestmark = pytest.mark.engine
 

@@ -6,9 +6,8 @@ import io
 import tarfile
 
 import pytest
-from docker.errors import NotFound
-
 from cli_support import copy_example, run_cli
+from docker.errors import NotFound
 from engine_support import GOLANG_IMAGE, build_image, proc_status, run_container, wait_healthy
 
 pytestmark = pytest.mark.engine

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from cli_support import copy_example
 from engine_support import GOLANG_IMAGE, build_image, proc_status, run_container, wait_healthy
-from generator.pipeline import render_service
+
+from generator.render.pipeline import render_service
 
 pytestmark = pytest.mark.engine
 

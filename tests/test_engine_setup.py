@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import docker
 import pytest
-
-from engine_support import (BASE_IMAGES, DEBIAN_IMAGE, DISTROLESS_IMAGE, PROFILE_IMAGES,
-                            REGISTRY, TEST_TAG_PREFIX, build_image, proc_status, run_container,
-                            wait_healthy)
+from engine_support import (
+    BASE_IMAGES,
+    DEBIAN_IMAGE,
+    DISTROLESS_IMAGE,
+    PROFILE_IMAGES,
+    REGISTRY,
+    TEST_TAG_PREFIX,
+    build_image,
+    proc_status,
+    run_container,
+    wait_healthy,
+)
 
 pytestmark = pytest.mark.engine
 
@@ -72,7 +80,7 @@ def test_build_run_and_health_helpers(engine, registry_images, tmp_path):
 
 
 def test_engine_profile_pins_the_registry_images(engine_profile, registry_images):
-    from generator.profiles import load_profile
+    from generator.render.profiles import load_profile
 
     profile = load_profile(str(engine_profile))
     assert profile.allowed_registries == (REGISTRY,)

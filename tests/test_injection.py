@@ -11,12 +11,11 @@ import json
 import os
 import re
 
+from cli_support import run_cli
 from dockerfile_parse import DockerfileParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
-
-from cli_support import run_cli
 
 BASE = {
     "service": "api",

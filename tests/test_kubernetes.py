@@ -11,11 +11,11 @@ from pathlib import Path
 
 import kubernetes_validate
 import pytest
+from cli_support import EXAMPLE_NAMES, EXAMPLES, tool
 from ruamel.yaml import YAML
 
-from cli_support import EXAMPLE_NAMES, EXAMPLES, tool
-from generator.outputs import kubernetes
-from generator.pipeline import render_service
+from generator.render.outputs import kubernetes
+from generator.render.pipeline import render_service
 
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 PUSHED = ("run.image.repository=registry.example.com/team/{name}", f"run.image.digest={DIGEST}")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import copy_example, run_cli
-from generator.learn import learned_rules, parse_trace
-from generator.seccomp_groups import START_GROUP, allowed_names, load_groups
+
+from generator.engine.learn import learned_rules, parse_trace
+from generator.render.seccomp_groups import START_GROUP, allowed_names, load_groups
 
 TRACE = """\
 12    execve("/app/hello-go", ["/app/hello-go"], 0x7ffc /* 3 vars */) = 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from cli_support import run_cli
 from engine_support import BASE_IMAGES, REGISTRY
+
+from generator.engine.pin import pin_profile
 from generator.errors import UserError
-from generator.pin import pin_profile
 
 OLD = "sha256:" + "0" * 64
 NEW = "sha256:" + "1" * 64

@@ -11,13 +11,14 @@ Localhost, required), capabilities (drop ALL, add only NET_BIND_SERVICE).
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from cli_support import EXAMPLE_NAMES, EXAMPLES
 from ruamel.yaml import YAML
 
-from cli_support import EXAMPLE_NAMES, EXAMPLES
-from generator.pipeline import render_service
+from generator.render.pipeline import render_service
 
 BASELINE_CAPABILITIES = {"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
                          "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator
 
-from generator.report import WRITERS, failing, summary, write_json, write_sarif, write_text
-from generator.rules import ALL_RULES
-from generator.rules.base import Finding
+from generator.check.model import Finding
+from generator.check.report import WRITERS, failing, summary, write_json, write_sarif, write_text
+from generator.check.rules import ALL_RULES
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 CORPUS = Path(__file__).parent / "corpus"
@@ -88,8 +88,8 @@ def test_sarif_results_as_code_scanning_reads_them():
 
 
 def test_sarif_of_the_whole_corpus_validates():
-    from generator.checker import check_paths
-    from generator.rules.base import Context
+    from generator.check.checker import check_paths
+    from generator.check.model import Context
 
     findings, checked = check_paths([CORPUS], Context())
     out = io.StringIO()

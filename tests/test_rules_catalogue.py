@@ -7,11 +7,11 @@ import pkgutil
 import re
 
 import pytest
-
-import generator.rules as rules_pkg
-from generator.rules import ALL_RULES, BY_ID
-from generator.rules.base import ANY, KINDS, SEVERITIES
 from check_support import context_for, findings, name_for
+
+import generator.check.rules as rules_pkg
+from generator.check.model import ANY, KINDS, SEVERITIES
+from generator.check.rules import ALL_RULES, BY_ID
 
 CHECKED = [r for r in ALL_RULES if ANY not in r.kinds]
 CHECKLIST_ITEMS = {f"B{i:02d}" for i in range(1, 15)} | {f"R{i:02d}" for i in range(1, 18)} \
@@ -52,7 +52,7 @@ def test_checker_rules_catch_their_bad_example_and_pass_their_good_one(rule):
 def test_every_rule_module_is_in_the_list():
     listed = {r.id for r in ALL_RULES}
     for info in pkgutil.iter_modules(rules_pkg.__path__):
-        module = importlib.import_module(f"generator.rules.{info.name}")
+        module = importlib.import_module(f"generator.check.rules.{info.name}")
         rule = getattr(module, "RULE", None)
         if rule is not None:
             assert rule.id in listed, f"{info.name} defines {rule.id} but ALL_RULES lacks it"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from check_support import findings
-from generator.rules.base import Context
+
+from generator.check.model import Context
 
 D = "sha256:" + "a" * 64
 FROM = f"FROM debian:12-slim@{D}\n"

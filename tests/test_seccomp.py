@@ -8,11 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from cli_support import EXAMPLE_NAMES, EXAMPLES, REPO, copy_example, run_cli, run_subprocess
+
 from generator.errors import UserError
-from generator.pipeline import load_spec, render_service
-from generator.seccomp_groups import allowed_names, load_groups
+from generator.render.pipeline import load_spec, render_service
+from generator.render.seccomp_groups import allowed_names, load_groups
 
 pyseccomp = pytest.importorskip("pyseccomp")
 

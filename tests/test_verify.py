@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import copy_example, run_cli
-from generator.verify import run_settings
+
+from generator.engine.verify import run_settings
+
 
 @pytest.mark.engine
 @pytest.mark.parametrize("name,expected", [
@@ -37,7 +38,7 @@ def test_verify_proves_every_property(tmp_path, engine, engine_profile, name, ex
 def test_verify_fails_when_the_run_settings_are_weakened(tmp_path, engine, engine_profile,
                                                         monkeypatch):
     """The proofs come from the kernel: drop read_only and no-new-privileges and they fail."""
-    import generator.verify as verify
+    import generator.engine.verify as verify
 
     def weakened(*args, **kwargs):
         settings, notes = run_settings(*args, **kwargs)

@@ -8,13 +8,26 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_support import EXAMPLE_NAMES, EXAMPLES, run_cli
+from test_wizard_support import (
+    CTRL_C,
+    DOWN,
+    ENTER,
+    EOF,
+    MENU,
+    PICK,
+    REPLACE,
+    SPACE,
+    Scripted,
+    drive,
+    pipe_session,
+    tree,
+    typed,
+)
 
-from cli_support import EXAMPLES, EXAMPLE_NAMES, run_cli
-from generator.answers import load_answers
-from generator.pipeline import render_service
-from generator.questions import ANSWERS_FILE, BY_KEY
-from test_wizard_support import (CTRL_C, DOWN, ENTER, EOF, MENU, PICK, REPLACE, SPACE, Scripted,
-                                  drive, pipe_session, tree, typed)
+from generator.render.answers import load_answers
+from generator.render.pipeline import render_service
+from generator.wizard.questions import ANSWERS_FILE, BY_KEY
 
 # Each example's keys, typed where detection cannot know them (names, labels, env, secrets),
 # so that the wizard must write the example's own answers.
@@ -98,8 +111,9 @@ def test_a_full_run_of_each_runtime_writes_the_examples_answers(tmp_path, name):
 
 def test_all_keys_typed_ahead_at_once_also_work(tmp_path):
     """No per-prompt feeding: every key of a whole run is in the pipe before it starts."""
-    from generator.wizard import Wizard
     import io
+
+    from generator.wizard.prompt import Wizard
 
     root = fresh_example("node", tmp_path)
     with pipe_session() as pipe:

@@ -9,17 +9,27 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_support import EXAMPLES, REPO, run_cli
 from ruamel.yaml import YAML
 
-from cli_support import EXAMPLES, REPO, run_cli
-from generator import detect
-from generator.answers import load_answers
 from generator.errors import UserError
-from generator.pipeline import load_spec
-from generator.profiles import load_profile
-from generator.questions import (ANSWERS_FILE, BY_KEY, HEALTH_KIND, QUESTIONS, Context,
-                                 ParseError, answers_document, dependents, dump_answers,
-                                 has_schema_key, question_for)
+from generator.render.answers import load_answers
+from generator.render.pipeline import load_spec
+from generator.render.profiles import load_profile
+from generator.wizard import detect
+from generator.wizard.questions import (
+    ANSWERS_FILE,
+    BY_KEY,
+    HEALTH_KIND,
+    QUESTIONS,
+    Context,
+    ParseError,
+    answers_document,
+    dependents,
+    dump_answers,
+    has_schema_key,
+    question_for,
+)
 
 PYTHON = load_answers(EXAMPLES / "python" / ANSWERS_FILE).data
 
@@ -209,11 +219,11 @@ def test_only_the_wizard_imports_questionary():
                        for p in (REPO / "generator").rglob("*.py")
                        if "import questionary" in p.read_text()
                        or "from questionary" in p.read_text())
-    assert importers == ["generator/wizard.py"]
-    code = ("import sys, io; from generator.cli import main; import generator.questions, "
-            "generator.detect; "
+    assert importers == ["generator/wizard/prompt.py"]
+    code = ("import sys, io; from generator.cli import main; import generator.wizard.questions, "
+            "generator.wizard.detect; "
             "rc = main(['render', '--answers', sys.argv[1], '--check'], stdout=io.StringIO()); "
-            "print(rc, 'questionary' in sys.modules, 'generator.wizard' in sys.modules)")
+            "print(rc, 'questionary' in sys.modules, 'generator.wizard.prompt' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "python" / ANSWERS_FILE)],
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.stdout.split()[1:] == ["False", "False"], proc.stderr

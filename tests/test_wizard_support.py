@@ -12,8 +12,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from generator.questions import applicable
-from generator.wizard import Wizard
+from generator.wizard.prompt import Wizard
+from generator.wizard.questions import applicable
 
 ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "
 CTRL_C, CTRL_D, CTRL_U = "\x03", "\x04", "\x15"

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_support import EXAMPLES, REPO, run_cli
 
 pexpect = pytest.importorskip("pexpect")

@@ -1,0 +1,160 @@
+"""Findings → text, JSON or SARIF 2.1.0. Each format is one writer to a stream; none prints."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from itertools import groupby
+from typing import TextIO
+
+from generator import __version__
+from generator.check.model import SEVERITIES, Finding, Rule, severity_rank
+from generator.check.rules import ALL_RULES, BY_ID
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {"low": "note", "medium": "warning", "high": "error", "critical": "error"}
+# GitHub code scanning ranks security results by this number (0.1-10).
+SECURITY_SEVERITY = {"low": "3.0", "medium": "5.5", "high": "8.0", "critical": "9.5"}
+
+
+def summary(findings: Sequence[Finding]) -> dict:
+    active = [f for f in findings if not f.suppressed]
+    counts = Counter(f.severity for f in active)
+    return {"total": len(active), "suppressed": len(findings) - len(active),
+            **{s: counts.get(s, 0) for s in reversed(SEVERITIES)}}
+
+
+def failing(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
+    """The findings that fail the gate: not suppressed, at or above `fail_on`."""
+    floor = severity_rank(fail_on)
+    return [f for f in findings if not f.suppressed and severity_rank(f.severity) >= floor]
+
+
+def write_text(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
+               fail_on: str) -> None:
+    """Readable, grouped by file: `LINE:COL  SEVERITY  RULE  message`, then the fix."""
+    for file, group in groupby(findings, key=lambda f: f.file):
+        out.write(f"{file}\n")
+        for f in group:
+            where = f"{f.line}:{f.column}"
+            if f.suppressed:
+                out.write(f"  {where:<8} {'ignored':<8} {f.rule:<9} {f.message}\n"
+                          f"  {'':<8} {'':<8} {'':<9} (suppressed: {f.reason})\n")
+            else:
+                out.write(f"  {where:<8} {f.severity:<8} {f.rule:<9} {f.message}\n"
+                          f"  {'':<8} {'':<8} {'':<9} fix: {f.hint}\n")
+        out.write("\n")
+    s = summary(findings)
+    parts = [f"{s[sev]} {sev}" for sev in reversed(SEVERITIES) if s[sev]]
+    files_with = len({f.file for f in findings if not f.suppressed})
+    line = (f"{s['total']} finding(s) in {files_with} of {files_checked} file(s) checked"
+            + (f": {', '.join(parts)}" if parts else ""))
+    if s["suppressed"]:
+        line += f"; {s['suppressed']} suppressed"
+    blocking = len(failing(findings, fail_on))
+    line += f". {blocking} at or above {fail_on}." if s["total"] else "."
+    out.write(line + "\n")
+
+
+def write_json(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
+               fail_on: str) -> None:
+    document = {
+        "tool": "tightship", "version": __version__, "files_checked": files_checked,
+        "fail_on": fail_on, "failed": bool(failing(findings, fail_on)),
+        "summary": summary(findings),
+        "findings": [f.as_dict() for f in findings],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def rule_descriptor(rule: Rule) -> dict:
+    tags = ["security", f"checklist/{rule.checklist}", *rule.kinds]
+    equivalents = "; ".join(f"{k}: {v}" for k, v in rule.equivalents.items())
+    markdown = (f"**{rule.message}** (checklist {rule.checklist})\n\n{rule.doc}\n\n"
+                f"Fix: {rule.hint}\n\nBad:\n```\n{rule.bad}```\nGood:\n```\n{rule.good}```\n"
+                + (f"\nEquivalents: {equivalents}\n" if equivalents else ""))
+    return {
+        "id": rule.id,
+        "name": rule.id.replace("-", "").replace(".", "_"),
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": (rule.doc or rule.message)},
+        "help": {"text": f"{rule.hint}" + (f" ({equivalents})" if equivalents else ""),
+                 "markdown": markdown},
+        "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+        "properties": {"tags": tags, "precision": "high",
+                       "security-severity": SECURITY_SEVERITY[rule.severity],
+                       "problem.severity": "error" if severity_rank(rule.severity) >= 2
+                       else ("warning" if rule.severity == "medium" else "recommendation")},
+    }
+
+
+def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
+                fail_on: str) -> None:
+    """SARIF 2.1.0: one run, every rule described, suppressed findings kept as suppressed."""
+    index = {rule.id: i for i, rule in enumerate(ALL_RULES)}
+    results = []
+    for f in findings:
+        result = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": SARIF_LEVEL[f.severity],
+            "message": {"text": f"{f.message}. Fix: {f.hint}"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": _artifact(f.file),
+                "region": {"startLine": f.line, "startColumn": f.column},
+            }}],
+            "properties": {"severity": f.severity},
+        }
+        if f.suppressed:
+            result["suppressions"] = [{"kind": "inSource" if f.via == "inline" else "external",
+                                       "status": "accepted",
+                                       "justification": f.reason or ""}]
+        results.append(result)
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "tightship",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [rule_descriptor(rule) for rule in ALL_RULES],
+            }},
+            "automationDetails": {"id": "tightship/check/"},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": {"filesChecked": files_checked, "failOn": fail_on},
+        }],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _artifact(file: str) -> dict:
+    """A relative path is relative to the checked-out repository (GitHub's %SRCROOT%)."""
+    from pathlib import PurePosixPath
+    from urllib.parse import quote
+
+    path = file.replace("\\", "/")
+    if path.startswith("/"):
+        return {"uri": PurePosixPath(path).as_uri()}
+    while path.startswith("./"):
+        path = path[2:]
+    return {"uri": quote(path, safe="/-._~"), "uriBaseId": "%SRCROOT%"}
+
+
+WRITERS = {"text": write_text, "json": write_json, "sarif": write_sarif}
+
+
+def rule_rows() -> list[dict]:
+    """The rules as rows for `tightship rules` and the README table."""
+    return [{"id": r.id, "severity": r.severity, "checklist": r.checklist,
+             "kinds": ", ".join(r.kinds), "message": r.message,
+             "equivalents": "; ".join(f"{k} {v}" for k, v in r.equivalents.items())}
+            for r in ALL_RULES]
+
+
+def lookup(rule_id: str) -> Rule | None:
+    return BY_ID.get(rule_id)

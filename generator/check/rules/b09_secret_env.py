@@ -1,0 +1,44 @@
+"""TS-B09: no secret-looking ENV or ARG: both are readable in the image's history."""
+
+from __future__ import annotations
+
+import re
+
+from generator.check.dfutil import pairs
+from generator.check.documents import DockerfileDoc
+from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.values import SECRET_NAME_RE
+
+# Names that point at a secret rather than hold one.
+POINTERS = re.compile(r"_(FILE|PATH|DIR|URL_FILE|ID|NAME)$", re.IGNORECASE)
+
+
+def secret_name(name: str) -> bool:
+    return bool(SECRET_NAME_RE.search(name)) and not POINTERS.search(name)
+
+
+def check(doc: DockerfileDoc, ctx):
+    for instr in doc.instructions:
+        if instr.keyword not in ("ENV", "ARG"):
+            continue
+        for key, _value in pairs(instr):
+            if secret_name(key):
+                yield doc.find(instr, r"(?<![\w])" + re.escape(key) + r"\b",
+                               f"{instr.keyword} {key} looks like a secret: it stays in the "
+                               "image and its history")
+
+
+RULE = Rule(
+    id="TS-B09", severity="high", checklist="B09", kinds=(DOCKERFILE,),
+    message="a secret-looking ENV or ARG",
+    hint="mount build secrets with RUN --mount=type=secret,id=NAME; give run-time secrets as "
+         "mounted files",
+    check=check,
+    bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nENV API_TOKEN=abc123\n",
+    good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nENV API_TOKEN_FILE=/run/secrets/api_token\n",
+    equivalents=Equivalents(cis="4.10", hadolint="DL3064",
+                            checkov="CKV_SECRET_* (secret values)"),
+    doc="Names are matched like the generator's own refusal of secret-looking `env` answers; "
+        "names ending in _FILE, _PATH, _DIR, _ID or _NAME point at a secret and are allowed. "
+        "An ARG counts even without a default: the value given at build time is recorded.",
+)

@@ -1,0 +1,27 @@
+"""TS-B12.2: CMD and ENTRYPOINT in exec form, so signals reach the service."""
+
+from __future__ import annotations
+
+from generator.check.dfutil import final_instructions
+from generator.check.documents import DockerfileDoc
+from generator.check.model import DOCKERFILE, Equivalents, Rule
+
+
+def check(doc: DockerfileDoc, ctx):
+    if doc.final is None:
+        return
+    for instr in final_instructions(doc):
+        if instr.keyword in ("CMD", "ENTRYPOINT") and not instr.exec_form:
+            yield doc.at(instr, f"{instr.keyword} in shell form: a shell is PID 1 and the "
+                                "service never sees SIGTERM")
+
+
+RULE = Rule(
+    id="TS-B12.2", severity="low", checklist="B12", kinds=(DOCKERFILE,),
+    message="CMD or ENTRYPOINT in shell form",
+    hint="write the JSON exec form: CMD [\"app\", \"--flag\"]",
+    check=check,
+    bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nCMD app --serve\n",
+    good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nCMD [\"app\", \"--serve\"]\n",
+    equivalents=Equivalents(hadolint="DL3025"),
+)

@@ -1,0 +1,45 @@
+"""TS-R12: runs as a non-root UID (compose `user:`; Kubernetes runAsNonRoot + runAsUser)."""
+
+from __future__ import annotations
+
+import re
+
+from generator.check.documents import at_key, at_value, is_true
+from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from generator.check.workloads import workloads
+
+
+def check(doc, ctx):
+    for w in workloads(doc):
+        if w.compose:
+            user = w.node.get("user")
+            if user is None:
+                yield w.here(f"{w.name} sets no user: it runs as the image's user, often root")
+            elif str(user).split(":")[0].strip() in ("0", "root", ""):
+                yield at_value(w.node, "user", f"{w.name} runs as root (user: {user})")
+            elif not re.fullmatch(r"\d+(:\d+)?", str(user).strip()):
+                yield at_value(w.node, "user", f"{w.name} user {user} is a name, not a UID")
+            continue
+        non_root, where = w.effective("runAsNonRoot")
+        uid, uid_where = w.effective("runAsUser")
+        if uid is not None and str(uid).strip() == "0":
+            yield at_key(uid_where, "runAsUser", f"{w.name} runs as UID 0")
+        elif not is_true(non_root):
+            if where is not None:
+                yield at_key(where, "runAsNonRoot", f"{w.name} does not require a non-root user")
+            else:
+                yield w.here(f"{w.name} does not set runAsNonRoot: true")
+        elif uid is None:
+            yield w.here(f"{w.name} sets no runAsUser: the image decides the UID")
+
+
+RULE = Rule(
+    id="TS-R12", severity="high", checklist="R12", kinds=(COMPOSE, KUBERNETES),
+    message="the container may run as root (no non-root user set)",
+    hint="compose: user: \"10001:10001\"; Kubernetes: runAsNonRoot: true and runAsUser: 10001",
+    check=check,
+    bad="services:\n  app:\n    image: app:1\n    user: root\n",
+    good="services:\n  app:\n    image: app:1\n    user: \"10001:10001\"\n",
+    equivalents=Equivalents(cis="4.1 (at run time)", pss="restricted: Running as Non-root, "
+                            "Running as Non-root user", checkov="CKV_K8S_23, CKV_K8S_40"),
+)

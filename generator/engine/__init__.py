@@ -1,0 +1,1 @@
+"""Commands that need a container engine: verify, seccomp learn, pin."""

@@ -1,0 +1,79 @@
+"""The answers that describe one service, layered in one visible place.
+
+Highest first: `--set key=value` on the command line > the answers file (`tightship.yaml`) >
+the profile's defaults (applied when the Spec is built). The wizard only writes answers files.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from generator.errors import UserError
+from generator.render.validation import validate
+from generator.yamlio import Layer, load_file, to_plain
+
+_KEY_RE = re.compile(r"^[a-z_][a-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+SET_SOURCE = "--set"
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated answers as plain data, with the layers they came from (for error positions)."""
+
+    data: dict[str, Any]
+    layers: tuple[Layer, ...]
+    base_dir: Path  # the folder of the answers file: the build context
+
+    @property
+    def file(self) -> str:
+        return self.layers[-1].file if self.layers else "<answers>"
+
+
+def parse_set(item: str) -> tuple[list[str], Any]:
+    """`healthcheck.interval=5s` → (["healthcheck", "interval"], "5s"); values are YAML."""
+    key, sep, raw = item.partition("=")
+    if not sep or not _KEY_RE.match(key):
+        raise UserError(f"'{item}' is not key=value (a dotted key such as healthcheck.interval)",
+                        file=SET_SOURCE)
+    try:
+        value = YAML(typ="safe", pure=True).load(raw) if raw.strip() else ""
+    except YAMLError:
+        value = raw  # not YAML: take it as the plain string the user typed
+    if isinstance(value, (dict, list)) or value is None:
+        value = value if value is not None else ""
+    return key.split("."), value
+
+
+def load_answers(path: Path, sets: list[str] | tuple[str, ...] = ()) -> Answers:
+    node = load_file(path, what="answers file")
+    if node is None:
+        node = {}
+    if not isinstance(node, dict):
+        raise UserError("an answers file must be a mapping of keys to values", file=str(path),
+                        line=1)
+    data = to_plain(node)
+    overrides: dict[str, Any] = {}
+    for item in sets:
+        keys, value = parse_set(item)
+        _deep_set(data, keys, value)
+        _deep_set(overrides, keys, copy.deepcopy(value))
+    layers = (Layer(SET_SOURCE, overrides), Layer(str(path), node)) if sets else (
+        Layer(str(path), node),)
+    validate(data, "answers.schema.json", layers)
+    return Answers(data=data, layers=layers, base_dir=path.resolve().parent)
+
+
+def _deep_set(target: dict, keys: list[str], value: Any) -> None:
+    for key in keys[:-1]:
+        child = target.get(key)
+        if not isinstance(child, dict):
+            child = target[key] = {}
+        target = child
+    target[keys[-1]] = value

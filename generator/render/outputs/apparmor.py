@@ -1,0 +1,107 @@
+"""apparmor/tightship-SERVICE: the service's AppArmor profile (R05), from a jinja2 template.
+
+Docker's own default protections (no mounts, no writes to /proc and /sys, no raw or packet
+sockets, signals and ptrace only within the profile) plus what the Spec says: read-only files
+with writes only to the declared writable paths, exec only of the runtime and the declared
+command, network rules from the declared ports and egress, and only the kept capabilities.
+Which paths a runtime executes and maps is decided here; the template only lays it out.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from jinja2 import Environment
+
+from generator.render.outputs.dockerfile import VENV
+from generator.render.spec import Spec
+
+BIN_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+LIB_DIRS = ("/{,usr/}lib{,32,64}/**", "/usr/local/lib/**")
+# What each runtime executes and maps besides the service's own command.
+RUNTIME_EXEC = {
+    "python": ("/usr/{,local/}bin/python3{,.[0-9]*}", f"{VENV}/bin/python3{{,.[0-9]*}}"),
+    "node": ("/usr/{,local/}bin/node{,js}",),
+    "java": ("/usr/{,local/}bin/java", "/usr/lib/jvm/**/bin/java", "/opt/java/openjdk/bin/java"),
+    "go": (),
+    "static": (),
+    "generic": (),
+}
+RUNTIME_MAP = {
+    "python": (f"{VENV}/**",),
+    "node": (),
+    "java": ("/usr/lib/jvm/**", "/opt/java/**"),
+}
+# Only sockets the declared network needs: TCP for ports; DNS (UDP) and TCP for egress.
+NETWORK_LISTEN = ("network inet stream", "network inet6 stream")
+NETWORK_EGRESS = ("network inet stream", "network inet6 stream", "network inet dgram",
+                  "network inet6 dgram", "network netlink raw")
+
+
+def profile_name(spec: Spec) -> str:
+    return f"tightship-{spec.service}"
+
+
+def file_path(spec: Spec) -> str:
+    return f"apparmor/{profile_name(spec)}"
+
+
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._/@+-]*$")
+_GLOB = re.compile(r"([\\*?\[\]{}^\"])")
+
+
+def literal_path(path: str) -> str:
+    """A path from the answers as an AppArmor path that matches it alone: glob characters
+    escaped, and quoted when it holds anything beyond letters, digits and `._/@+-`."""
+    if _PLAIN_PATH.match(path):
+        return path
+    return '"' + _GLOB.sub(r"\\\1", path) + '"'
+
+
+def _program(argv0: str, workdir: str) -> list[str]:
+    """Where a command's first word may live: itself if absolute, else each PATH folder."""
+    if argv0.startswith("/"):
+        found = [posixpath.normpath(argv0)]
+    elif "/" in argv0:
+        found = [posixpath.normpath(posixpath.join(workdir, argv0))]
+    else:
+        found = [f"{d}/{argv0}" for d in BIN_DIRS]
+    return [literal_path(p) for p in found]
+
+
+def executables(spec: Spec) -> list[str]:
+    paths = list(RUNTIME_EXEC.get(spec.runtime, ()))
+    if spec.runtime in ("go", "static"):
+        paths.append(spec.artifact_name)
+    for argv in (spec.command, spec.healthcheck.command):
+        if argv:
+            paths += _program(argv[0], spec.workdir)
+    return list(dict.fromkeys(paths))
+
+
+def network_rules(spec: Spec) -> list[str]:
+    rules: list[str] = list(NETWORK_LISTEN) if spec.ports else []
+    if spec.confinement.egress:
+        rules += NETWORK_EGRESS
+    return list(dict.fromkeys(rules))
+
+
+def context(spec: Spec) -> dict:
+    writable = [posixpath.normpath(p) for p in spec.writable]
+    return {
+        "spec": spec,
+        "name": profile_name(spec),
+        "path": file_path(spec),
+        "capabilities": [{"name": cap.lower(), "reason": " ".join(reason.split())}
+                         for cap, reason in spec.capabilities],
+        "network": network_rules(spec),
+        "mappable": [*LIB_DIRS, *RUNTIME_MAP.get(spec.runtime, ())],
+        "writable": writable,
+        "executables": executables(spec),
+    }
+
+
+def render(spec: Spec, env: Environment) -> dict[str, str]:
+    text = env.get_template("apparmor/profile.j2").render(context(spec))
+    return {file_path(spec): text}

@@ -1,0 +1,21 @@
+"""The .dockerignore: deny by default, allow only the paths the Dockerfile copies (B09, B10)."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from generator.render.spec import Spec
+
+
+def allowed_paths(spec: Spec) -> list[str]:
+    paths = list(spec.dependencies) + list(spec.sources)
+    if spec.runtime == "static" and spec.artifact:
+        paths.append(spec.artifact)
+    return sorted(dict.fromkeys(p.rstrip("/") for p in paths))
+
+
+def render(spec: Spec, env: Environment) -> dict[str, str]:
+    text = env.get_template("dockerignore.j2").render(
+        spec=spec, allowed=allowed_paths(spec),
+        exclude_node_modules=spec.runtime == "node")
+    return {".dockerignore": text}

@@ -1,0 +1,37 @@
+"""seccomp.json: the service's own seccomp profile (R04), in the format Docker, containerd and
+CRI-O load (`docker run --security-opt seccomp=seccomp.json`, a Kubernetes `Localhost` profile).
+
+Everything not listed fails with EPERM (`defaultErrnoRet: 1`). Only the native 64-bit ABIs of
+amd64 and arm64 are accepted: no 32-bit compat entry points. The rules come from the Spec's
+confinement (the syscall groups chosen for the service); this module only lays them out, with
+sorted names and fixed key order so the same inputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from jinja2 import Environment
+
+from generator.render.seccomp_groups import Rule
+from generator.render.spec import Spec
+
+FILE = "seccomp.json"
+DEFAULT_ERRNO = 1  # EPERM
+# amd64 and arm64, without their 32-bit sub-architectures (x86, x32, arm).
+ARCH_MAP = (("SCMP_ARCH_X86_64", ()), ("SCMP_ARCH_AARCH64", ()))
+
+
+def profile_json(rules: tuple[Rule, ...] | list[Rule]) -> str:
+    document = {
+        "defaultAction": "SCMP_ACT_ERRNO",
+        "defaultErrnoRet": DEFAULT_ERRNO,
+        "archMap": [{"architecture": arch, "subArchitectures": list(subs)}
+                    for arch, subs in ARCH_MAP],
+        "syscalls": [rule.as_json() for rule in rules],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+
+
+def render(spec: Spec, env: Environment) -> dict[str, str]:
+    return {FILE: profile_json(spec.confinement.rules)}

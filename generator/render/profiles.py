@@ -1,0 +1,218 @@
+"""Org profiles: load, extend, validate, and turn into the Profile model.
+
+A profile is YAML under `profiles/` (or any path). `extends: NAME` deep-merges it over another
+profile: mappings merge key by key, lists and scalars replace, and a child's `runtimes` replaces
+the parent's wholesale: the child lists exactly what it offers (so it can narrow the choice).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import UserError
+from generator.imageref import ImageRef, parse_ref
+from generator.render.validation import fail, validate
+from generator.resources import data_dir
+from generator.yamlio import Layer, load_file, locate, to_plain
+
+PROFILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+_REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
+# An image entry is replaced whole, never merged: a new ref must never inherit an old digest.
+_REPLACE_ENTRIES = {"images"}
+
+
+@dataclass(frozen=True)
+class ImageUser:
+    uid: int
+    gid: int
+
+
+@dataclass(frozen=True)
+class BaseImage:
+    """One approved base image, pinned by digest (B01) from an allowed registry (B02)."""
+
+    key: str
+    ref: ImageRef
+    digest: str
+    pinned: str
+    shell: bool
+    packages: str  # "apt" or "none"
+    user: ImageUser | None
+
+    @property
+    def pinned_ref(self) -> str:
+        return f"{self.ref.written}@{self.digest}"
+
+
+@dataclass(frozen=True)
+class RuntimeImages:
+    build: BaseImage | None
+    run: BaseImage
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory: str
+    cpus: str
+    pids: int
+    ephemeral_storage: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    source: str  # the file it was read from
+    allowed_registries: tuple[str, ...]
+    images: dict[str, BaseImage]
+    runtimes: dict[str, dict[str, RuntimeImages]]  # runtime -> version -> images, in order
+    user_name: str
+    uid: int
+    gid: int
+    package_pins: dict[str, str]
+    default_limits: Limits
+    ceiling_limits: Limits
+    restart_retries: int
+    allowed_capabilities: tuple[str, ...]
+    fail_on: str
+    templates_dir: Path | None
+    layers: tuple[Layer, ...]  # for errors that point into the profile files
+    data: dict[str, Any]  # the merged plain data, for outputs that read optional sections
+
+    def versions(self, runtime: str) -> list[str]:
+        return list(self.runtimes.get(runtime, {}))
+
+
+def builtin_dir() -> Path:
+    return data_dir("profiles")
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+
+
+def find_profile(name_or_path: str, *, relative_to: Path | None = None) -> Path:
+    """A built-in profile name (`default`, `strict`) or a path to a YAML file."""
+    if PROFILE_NAME_RE.match(name_or_path) and not name_or_path.endswith((".yaml", ".yml")):
+        candidate = builtin_dir() / f"{name_or_path}.yaml"
+        if candidate.is_file():
+            return candidate
+        known = ", ".join(builtin_names())
+        raise UserError(f"no built-in profile '{name_or_path}' (built-in: {known}); "
+                        "give a path to use your own", field="profile")
+    path = Path(name_or_path)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    return path
+
+
+def load_profile(name_or_path: str) -> Profile:
+    path = find_profile(name_or_path)
+    layers, merged = _load_chain(path, seen=())
+    validate(to_plain(merged), "profile.schema.json", layers)
+    return _build(to_plain(merged), layers, source=str(path))
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[list[Layer], Any]:
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise UserError(f"profiles extend each other in a loop: {chain}", file=str(path),
+                        field="extends")
+    node = load_file(path, what="profile")
+    if not isinstance(node, dict):
+        raise UserError("a profile must be a mapping of keys to values", file=str(path), line=1)
+    layer = Layer(str(path), node)
+    parent_name = node.get("extends")
+    if parent_name is None:
+        return [layer], copy.deepcopy(node)
+    if not isinstance(parent_name, str):
+        raise fail("expected the name or path of another profile", [layer], ["extends"])
+    try:
+        parent_path = find_profile(parent_name, relative_to=path.parent)
+    except UserError as exc:
+        raise fail(exc.message, [layer], ["extends"]) from None
+    if not parent_path.is_file():
+        raise fail(f"profile '{parent_name}' not found", [layer], ["extends"])
+    parent_layers, parent = _load_chain(parent_path, seen=(*seen, resolved))
+    return [layer, *parent_layers], _merge(parent, node)
+
+
+def _merge(parent: Any, child: Any, key: str | None = None) -> Any:
+    if isinstance(parent, dict) and isinstance(child, dict) and key in _REPLACE_ENTRIES:
+        merged = copy.deepcopy(parent)
+        merged.update(copy.deepcopy(child))
+        return merged
+    if isinstance(parent, dict) and isinstance(child, dict) and key not in _REPLACE_WHOLE:
+        merged = copy.deepcopy(parent)
+        for k, v in child.items():
+            merged[k] = _merge(parent[k], v, k) if k in parent else copy.deepcopy(v)
+        return merged
+    return copy.deepcopy(child)
+
+
+def _build(data: dict, layers: list[Layer], source: str) -> Profile:
+    allowed = list(data["allowed_registries"])
+    images: dict[str, BaseImage] = {}
+    for key, entry in data["images"].items():
+        path = ["images", key, "ref"]
+        try:
+            ref = parse_ref(entry["ref"])
+        except ValueError as exc:
+            raise fail(str(exc), layers, path) from None
+        if ref.tag is None or ref.tag == "latest":
+            raise fail("name a tag other than 'latest' so readers know what the digest is (B01)",
+                       layers, path)
+        user = entry.get("user")
+        images[key] = BaseImage(
+            key=key, ref=ref, digest=entry["digest"], pinned=entry["pinned"],
+            shell=entry["shell"], packages=entry["packages"],
+            user=ImageUser(user["uid"], user["gid"]) if user else None,
+        )
+
+    def image(runtime: str, version: str, role: str) -> BaseImage | None:
+        key = data["runtimes"][runtime][version].get(role)
+        if key is None:
+            return None
+        path = ["runtimes", runtime, version, role]
+        if key not in images:
+            raise fail(f"no image '{key}' under images", layers, path)
+        chosen = images[key]
+        if role == "run" and not chosen.shell and chosen.user is None:
+            # A tool image (COPY --from only) may lack both; a run stage needs one of them.
+            raise fail("an image without a shell cannot create a user: name its non-root "
+                       "user (uid, gid)", layers, ["images", key])
+        if not chosen.ref.allowed_by(allowed):
+            raise fail(f"image {chosen.ref.written} is not from an allowed registry "
+                       f"({', '.join(allowed)}), yet {runtime} {version} uses it (B02)",
+                       layers, ["images", key, "ref"])
+        return chosen
+
+    runtimes = {
+        runtime: {str(version): RuntimeImages(build=image(runtime, version, "build"),
+                                              run=image(runtime, version, "run"))
+                  for version in versions}
+        for runtime, versions in data["runtimes"].items()
+    }
+    templates = data.get("templates")
+    templates_dir = None
+    if templates:
+        defined_in, _ = locate(layers, ["templates"])  # relative to the file that names it
+        templates_dir = (Path(defined_in).parent / templates).resolve()
+        if not templates_dir.is_dir():
+            raise fail(f"template folder {templates_dir} does not exist", layers, ["templates"])
+    return Profile(
+        name=data["name"], description=data.get("description", ""), source=source,
+        allowed_registries=tuple(allowed), images=images, runtimes=runtimes,
+        user_name=data["user"]["name"], uid=data["user"]["uid"], gid=data["user"]["gid"],
+        package_pins=dict(data.get("package_pins") or {}),
+        default_limits=Limits(**data["limits"]["default"]),
+        ceiling_limits=Limits(**data["limits"]["ceiling"]),
+        restart_retries=data["restart_retries"],
+        allowed_capabilities=tuple(data["capabilities"]["allowed"]),
+        fail_on=data["fail_on"], templates_dir=templates_dir, layers=tuple(layers), data=data,
+    )

@@ -1,0 +1,208 @@
+"""How the service runs: the part of the Spec read by the compose and Kubernetes outputs.
+
+The answers' `run` section and the profile's `kubernetes` section are checked here (beyond what
+their JSON Schemas can say) and frozen into `RunSettings`. Every refusal names the file, line
+and field of the value it refuses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import UserError
+from generator.render.validation import fail
+from generator.yamlio import locate
+
+if TYPE_CHECKING:  # spec.py imports this module: no import cycle at run time
+    from generator.render.answers import Answers
+    from generator.render.profiles import Profile
+    from generator.render.spec import Spec
+
+DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+DEFAULT_HOST_ADDRESS = "127.0.0.1"
+DEFAULT_WRITABLE_SIZE = "64Mi"
+DEFAULT_K8S_VERSION = "1.35"
+# Where compose and Kubernetes mount run-time secrets (R13): one file per secret name.
+SECRETS_DIR = "/run/secrets"
+_UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
+
+
+@dataclass(frozen=True)
+class Egress:
+    """One declared egress destination (R14): an address block and the ports reached there."""
+
+    cidr: str
+    ports: tuple[int, ...]
+    protocol: str  # TCP | UDP
+
+
+@dataclass(frozen=True)
+class BuiltImage:
+    """Where the image built from the Dockerfile is pushed, and its digest once known."""
+
+    repository: str
+    tag: str
+    digest: str | None
+
+    @property
+    def reference(self) -> str:
+        """By digest when the answers give one (the tag stays for readers), else by tag."""
+        if self.digest:
+            return f"{self.repository}:{self.tag}@{self.digest}"
+        return f"{self.repository}:{self.tag}"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    host_address: str  # R10: the host interface published ports bind to
+    publish: tuple[tuple[int, int], ...]  # (container port, host port), sorted
+    egress: tuple[Egress, ...]
+    replicas: int
+    image: BuiltImage
+    calls_api: bool  # R16
+    namespace: str
+    writable_size: str  # size limit of each writable tmpfs / emptyDir
+    exec_writable: tuple[str, ...]  # writable paths that keep exec (no `noexec`)
+    k8s_version: str
+    create_namespace: bool  # R17: write namespace.yaml with the restricted labels
+    seccomp: str  # "runtime-default" | "localhost" (the generated seccomp profile)
+    revision_history: int
+
+    @property
+    def k8s_minor(self) -> tuple[int, int]:
+        major, minor = self.k8s_version.split(".")[:2]
+        return int(major), int(minor)
+
+    @property
+    def has_egress(self) -> bool:
+        return bool(self.egress)
+
+
+def size_bytes(text: str) -> int:
+    return int(text[:-2]) * _UNITS[text[-2:]]
+
+
+def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettings:
+    """Check the answers' `run` section against the Spec and the profile; freeze it."""
+    run = answers.data.get("run", {})
+    layers = answers.layers
+
+    def error(message: str, *path: Any):
+        return fail(message, layers, list(path))
+
+    def publish_error(message: str, key: str):
+        # YAML keeps `8080:` an integer key; the field is still named run.publish.8080
+        file, line = locate(layers, ["run", "publish", int(key)])
+        return UserError(message, file=file, line=line, field=f"run.publish.{key}")
+
+    k8s = _kubernetes_settings(profile)
+
+    host = run.get("host_address", DEFAULT_HOST_ADDRESS)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise error(f"{host!r} is not an IP address: publish ports on a named interface "
+                    "such as 127.0.0.1 (R10)", "run", "host_address") from None
+
+    publish: dict[int, int] = {}
+    taken: dict[int, int] = {}
+    for key, host_port in (run.get("publish") or {}).items():
+        port = int(key)
+        if port not in spec.ports:
+            raise publish_error(f"port {port} is not one of the service's ports "
+                                f"({', '.join(map(str, spec.ports)) or 'none'}): only declared "
+                                "ports are published (R10)", key)
+        if host_port in taken:
+            raise publish_error(f"host port {host_port} is already published for port "
+                                f"{taken[host_port]}: two ports cannot share it", key)
+        taken[host_port] = port
+        publish[port] = host_port
+
+    egress = []
+    for i, item in enumerate(run.get("egress", [])):
+        try:
+            network = ipaddress.ip_network(item["cidr"], strict=True)
+        except ValueError as exc:
+            raise error(f"{item['cidr']!r} is not an address block (CIDR): {exc}",
+                        "run", "egress", i, "cidr") from None
+        if network.prefixlen == 0:
+            raise error("egress to every address is not a declared destination: name the "
+                        "address blocks the service reaches (R14)", "run", "egress", i, "cidr")
+        egress.append(Egress(str(network), tuple(sorted(set(item["ports"]))),
+                             item.get("protocol", "TCP")))
+
+    namespace = run.get("namespace", spec.service)
+    if not DNS_LABEL_RE.match(namespace):
+        raise error(f"{namespace!r} is not a DNS label (lowercase letters, digits and '-', "
+                    "at most 63 characters)", "run", "namespace")
+
+    image = run.get("image", {})
+    repository = image.get("repository", spec.service)
+    tag = image.get("tag") or dict(spec.labels).get("version") or "dev"
+    built = BuiltImage(repository, tag, image.get("digest"))
+
+    writable_size = run.get("writable_size", DEFAULT_WRITABLE_SIZE)
+    _check_writable(spec, writable_size, run, error)
+    exec_writable = tuple(run.get("exec_writable", []))
+    for i, path in enumerate(exec_writable):
+        if path not in spec.writable:
+            raise error(f"{path} is not one of the writable paths", "run", "exec_writable", i)
+
+    return RunSettings(
+        host_address=host,
+        publish=tuple(sorted(publish.items())),
+        egress=tuple(egress),
+        replicas=run.get("replicas", 1),
+        image=built,
+        calls_api=bool(run.get("calls_api", False)),
+        namespace=namespace,
+        writable_size=writable_size,
+        exec_writable=exec_writable,
+        k8s_version=k8s["version"],
+        create_namespace=k8s["create_namespace"],
+        seccomp=k8s["seccomp"],
+        revision_history=k8s["revision_history"],
+    )
+
+
+def _check_writable(spec: "Spec", size: str, run: dict, error) -> None:
+    """R06: writable paths are separate tmpfs mounts that must not hide the service's files."""
+    normal = [posixpath.normpath(p) for p in spec.writable]
+    workdir = posixpath.normpath(spec.workdir)
+    for i, path in enumerate(normal):
+        if path == workdir or workdir.startswith(path + "/"):
+            raise error(f"{spec.writable[i]} cannot be writable: an empty mount there would "
+                        f"hide the service's files in {spec.workdir}; name a folder inside it",
+                        "writable", i)
+        if path == SECRETS_DIR or path.startswith(SECRETS_DIR + "/") or \
+                SECRETS_DIR.startswith(path + "/"):
+            raise error(f"{spec.writable[i]} overlaps {SECRETS_DIR}, where secrets are "
+                        "mounted read-only (R13)", "writable", i)
+        for j, other in enumerate(normal):
+            if i != j and other.startswith(path + "/"):
+                raise error(f"{spec.writable[j]} is inside {spec.writable[i]}, which is "
+                            "already writable: list only one of them", "writable", j)
+    total = size_bytes(size) * len(normal)
+    if normal and total >= size_bytes(spec.limits.memory):
+        # tmpfs pages count against the container's memory limit under compose.
+        raise error(f"{len(normal)} writable path(s) of {size} would use the whole memory "
+                    f"limit of {spec.limits.memory} (tmpfs is memory)",
+                    *(("run", "writable_size") if "writable_size" in run else ("writable",)))
+    if normal and total > size_bytes(spec.limits.ephemeral_storage):
+        raise error(f"{len(normal)} writable path(s) of {size} exceed the ephemeral storage "
+                    f"limit of {spec.limits.ephemeral_storage}",
+                    *(("run", "writable_size") if "writable_size" in run else ("writable",)))
+
+
+def _kubernetes_settings(profile: "Profile") -> dict:
+    k8s = profile.data.get("kubernetes") or {}
+    return {
+        "version": str(k8s.get("version", DEFAULT_K8S_VERSION)),
+        "create_namespace": bool(k8s.get("create_namespace", True)),
+        "seccomp": k8s.get("seccomp", "runtime-default"),
+        "revision_history": int(k8s.get("revision_history", 3)),
+    }

@@ -1,0 +1,430 @@
+"""Syscall groups: the project's own building blocks for seccomp profiles (R04).
+
+A group is a YAML file under `profiles/seccomp/` naming the syscalls one concern needs (file
+I/O, memory, signals, networking, a runtime...). A syscall listed by name is allowed outright;
+an entry with `args` is allowed only with those argument values, one with `errno` answers that
+error instead. How a syscall is handled is defined once across all groups; a group that merely
+lists it asks for it. `dangerous.yaml` lists what no group may allow: a service gets one of those
+only when its answers name it with a reason its profile accepts.
+
+Every syscall name is checked against libseccomp's tables for x86_64 and aarch64 (through
+`pyseccomp`), so a typo is an error with its file, line and field, never a silently dead rule.
+
+The Spec's `confinement` (built by `build_confinement`) carries the resolved rules; the seccomp
+and AppArmor outputs only lay them out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from generator.errors import UserError
+from generator.render.profiles import Profile
+from generator.render.validation import fail
+from generator.resources import data_dir
+from generator.yamlio import Layer, load_file, locate, to_plain
+
+DANGEROUS_FILE = "dangerous.yaml"
+GROUP_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+SYSCALL_NAME_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+OPS = ("SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE",
+       "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ")
+ALLOW, ERRNO = "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO"
+
+# Used when a profile has no `seccomp` section (the built-in default profile spells these out).
+DEFAULT_BASE = ("container-start", "file-io", "memory", "signals", "process", "time", "events")
+# Always part of a learned profile: without it the container does not even start.
+START_GROUP = "container-start"
+DEFAULT_NETWORK = ("networking",)
+DEFAULT_RUNTIMES = {"python": ("python",), "node": ("node",), "go": ("go",), "java": ("jvm",),
+                    "static": ("go",), "generic": ("shell",)}
+
+
+# --- syscall names ---------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _libseccomp():
+    try:
+        import pyseccomp
+    except ImportError:
+        raise UserError("checking syscall names needs pyseccomp (pip install pyseccomp)") from None
+    except (OSError, RuntimeError) as exc:  # the package is there, libseccomp is not
+        raise UserError(f"checking syscall names needs libseccomp (Debian: libseccomp2): "
+                        f"{exc}") from None
+    return pyseccomp
+
+
+@cache
+def syscall_numbers(name: str) -> tuple[int, int]:
+    """(x86_64, aarch64) numbers of `name`; negative where that architecture lacks it."""
+    lib = _libseccomp()
+    return (lib.resolve_syscall(lib.Arch.X86_64, name),
+            lib.resolve_syscall(lib.Arch.AARCH64, name))
+
+
+def is_syscall(name: str) -> bool:
+    """A syscall libseccomp knows on x86_64 or aarch64 (the architectures profiles cover)."""
+    return bool(SYSCALL_NAME_RE.match(name)) and max(syscall_numbers(name)) >= 0
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Special:
+    """How one syscall is handled when it is not simply allowed."""
+
+    name: str
+    group: str
+    why: str
+    args: tuple[tuple[tuple[tuple[str, Any], ...], ...], ...]  # alternatives; each ANDs its args
+    errno: int | None
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    description: str
+    file: str
+    syscalls: tuple[str, ...]  # every name the group asks for, in file order
+
+
+@dataclass(frozen=True)
+class GroupSet:
+    folder: str
+    groups: dict[str, Group]
+    special: dict[str, Special]  # name -> its rule, from whichever group defines it
+    dangerous: dict[str, str]  # name -> why it is never allowed by a group
+    dangerous_with_args: frozenset[str]  # dangerous names a group may allow by argument
+
+
+def builtin_groups_dir() -> Path:
+    return data_dir("profiles") / "seccomp"
+
+
+def load_groups(folder: Path | str | None = None) -> GroupSet:
+    folder = Path(folder) if folder is not None else builtin_groups_dir()
+    return _load_groups(str(folder.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_groups(folder: str) -> GroupSet:
+    path = Path(folder)
+    if not path.is_dir():
+        raise UserError(f"syscall group folder {folder} does not exist", field="seccomp.groups")
+    danger_file = path / DANGEROUS_FILE
+    if not danger_file.is_file():
+        raise UserError(f"the syscall group folder has no {DANGEROUS_FILE} (the list of "
+                        "syscalls no group may allow)", file=str(danger_file))
+    dangerous, with_args = _load_dangerous(danger_file)
+    groups: dict[str, Group] = {}
+    special: dict[str, Special] = {}
+    for file in sorted(path.glob("*.yaml")):
+        if file.name == DANGEROUS_FILE:
+            continue
+        group, rules = _load_group(file, dangerous, with_args)
+        if group.name in groups:
+            raise UserError(f"group '{group.name}' is also defined in "
+                            f"{groups[group.name].file}", file=str(file), line=1, field="group")
+        groups[group.name] = group
+        for rule, layer, where in rules:
+            known = special.get(rule.name)
+            if known is not None and (known.args, known.errno) != (rule.args, rule.errno):
+                raise fail(f"{rule.name} is already handled differently by group "
+                           f"'{known.group}': define its rule in one group and list it by "
+                           "name elsewhere", [layer], where)
+            special.setdefault(rule.name, rule)
+    return GroupSet(folder, groups, special, dangerous, frozenset(with_args))
+
+
+def _load_dangerous(file: Path) -> tuple[dict[str, str], set[str]]:
+    node = load_file(file, what="syscall group")
+    layer = Layer(str(file), node)
+    data = to_plain(node)
+    if not isinstance(data, dict) or set(data) != {"dangerous"} or not isinstance(
+            data["dangerous"], dict):
+        raise fail("expected one key, `dangerous`, mapping each syscall to why it is never "
+                   "allowed", [layer], [])
+    dangerous: dict[str, str] = {}
+    with_args: set[str] = set()
+    for name, about in data["dangerous"].items():
+        where = ["dangerous", name]
+        _check_name(name, [layer], where)
+        if isinstance(about, dict):
+            if set(about) - {"why", "with_args"} or not isinstance(about.get("why"), str):
+                raise fail("expected `why` (text) and optionally `with_args: true`",
+                           [layer], where)
+            if about.get("with_args") is True:
+                with_args.add(name)
+            about = about["why"]
+        if not isinstance(about, str) or not about.strip():
+            raise fail("say why this syscall is dangerous", [layer], where)
+        dangerous[name] = about
+    return dangerous, with_args
+
+
+def _check_name(name: Any, layers: Sequence[Layer], where: list) -> None:
+    if not isinstance(name, str) or not is_syscall(name):
+        raise fail(f"unknown syscall {name!r}: libseccomp knows no such syscall on x86_64 or "
+                   "aarch64", layers, where)
+
+
+def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
+    node = load_file(file, what="syscall group")
+    layer = Layer(str(file), node)
+    layers = [layer]
+    data = to_plain(node)
+    if not isinstance(data, dict):
+        raise fail("a syscall group is a mapping with group, description and syscalls",
+                   layers, [])
+    extra = sorted(set(data) - {"group", "description", "syscalls"})
+    if extra:
+        raise fail(f"unknown key '{extra[0]}'; expected one of: description, group, syscalls",
+                   layers, [extra[0]])
+    name = data.get("group")
+    if not isinstance(name, str) or not GROUP_NAME_RE.match(name):
+        raise fail("name the group: lowercase letters, digits and '-'", layers, ["group"])
+    if name != file.stem:
+        raise fail(f"group '{name}' must live in {name}.yaml", layers, ["group"])
+    description = data.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise fail("describe what the group is for", layers, ["description"])
+    entries = data.get("syscalls")
+    if not isinstance(entries, list) or not entries:
+        raise fail("list the group's syscalls", layers, ["syscalls"])
+    names: list[str] = []
+    rules = []
+    for i, entry in enumerate(entries):
+        where = ["syscalls", i]
+        if isinstance(entry, dict):
+            rule = _special(entry, name, layers, where)
+            rules.append((rule, layer, where))
+            syscall = rule.name
+            allowed = rule.errno is None
+            if allowed and syscall in dangerous and not (rule.args and syscall in with_args):
+                raise fail(f"{syscall} is dangerous ({dangerous[syscall]}): no group may allow "
+                           "it; a service asks for it under syscalls.allow in its answers",
+                           layers, where + ["name"])
+        else:
+            _check_name(entry, layers, where)
+            syscall = entry
+            if syscall in dangerous:
+                raise fail(f"{syscall} is dangerous ({dangerous[syscall]}): no group may allow "
+                           "it; a service asks for it under syscalls.allow in its answers",
+                           layers, where)
+        if syscall in names:
+            raise fail(f"{syscall} is listed twice in this group", layers, where)
+        names.append(syscall)
+    return Group(name, description.strip(), str(file), tuple(names)), rules
+
+
+def _special(entry: dict, group: str, layers, where: list) -> Special:
+    extra = sorted(set(entry) - {"name", "why", "args", "errno"})
+    if extra:
+        raise fail(f"unknown key '{extra[0]}'; expected one of: args, errno, name, why",
+                   layers, where + [extra[0]])
+    name = entry.get("name")
+    _check_name(name, layers, where + ["name"])
+    why = entry.get("why")
+    if not isinstance(why, str) or not why.strip():
+        raise fail(f"say why {name} is handled this way", layers, where + ["why"])
+    if ("args" in entry) == ("errno" in entry):
+        raise fail("give exactly one of args (allowed with these arguments) or errno "
+                   "(answered with this error)", layers, where)
+    errno = entry.get("errno")
+    if errno is not None and (not isinstance(errno, int) or isinstance(errno, bool)
+                              or not 1 <= errno <= 4095):
+        raise fail("errno is a number from 1 to 4095", layers, where + ["errno"])
+    alternatives = []
+    for j, alternative in enumerate(entry.get("args") or []):
+        if not isinstance(alternative, list) or not alternative:
+            raise fail("each alternative is a list of argument conditions", layers,
+                       where + ["args", j])
+        conditions = []
+        for k, cond in enumerate(alternative):
+            at = where + ["args", j, k]
+            if not isinstance(cond, dict) or set(cond) - {"index", "op", "value", "valueTwo"} \
+                    or not {"index", "op", "value"} <= set(cond):
+                raise fail("a condition is {index, op, value[, valueTwo]}", layers, at)
+            if cond["op"] not in OPS:
+                raise fail(f"op must be one of {', '.join(OPS)}", layers, at + ["op"])
+            if not isinstance(cond["index"], int) or not 0 <= cond["index"] <= 5:
+                raise fail("index is an argument position from 0 to 5", layers, at + ["index"])
+            for key in ("value", "valueTwo"):
+                value = cond.get(key, 0)
+                if not isinstance(value, int) or isinstance(value, bool) or not \
+                        0 <= value < 2 ** 64:
+                    raise fail(f"{key} is an unsigned 64-bit number", layers, at + [key])
+            conditions.append((("index", cond["index"]), ("value", cond["value"]),
+                               ("valueTwo", cond.get("valueTwo", 0)), ("op", cond["op"])))
+        alternatives.append(tuple(conditions))
+    if "args" in entry and not alternatives:
+        raise fail("list at least one set of argument conditions", layers, where + ["args"])
+    return Special(name, group, why.strip(), tuple(alternatives), errno)
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the profile's `syscalls` list."""
+
+    names: tuple[str, ...]
+    action: str
+    comment: str
+    args: tuple[tuple[tuple[str, Any], ...], ...] = ()  # conditions, ANDed
+    errno: int | None = None
+
+    def as_json(self) -> dict:
+        entry: dict[str, Any] = {"names": list(self.names), "action": self.action}
+        if self.args:
+            entry["args"] = [dict(cond) for cond in self.args]
+        if self.errno is not None:
+            entry["errnoRet"] = self.errno
+        entry["comment"] = self.comment
+        return entry
+
+
+def make_rules(wanted: Iterable[tuple[str, str]], groups: GroupSet,
+               denied: Iterable[str] = (), outright: Iterable[str] = ()) -> tuple[Rule, ...]:
+    """(syscall, source) pairs, in order → rules; each syscall lands in its first source's rule.
+
+    A syscall with a special rule gets that rule (its arguments or errno) unless it is in
+    `outright` (the answers asked for it by name); the others are allowed outright, one rule
+    per source so the file says where each syscall came from.
+    """
+    denied = set(denied)
+    outright = set(outright)
+    plain: dict[str, list[str]] = {}
+    specials: list[tuple[Special, str]] = []
+    seen: set[str] = set()
+    for name, source in wanted:
+        if name in seen or name in denied:
+            continue
+        seen.add(name)
+        rule = None if name in outright else groups.special.get(name)
+        if rule is not None:
+            specials.append((rule, source))
+        else:
+            plain.setdefault(source, []).append(name)
+    rules = [Rule(tuple(sorted(names)), ALLOW, source) for source, names in plain.items()]
+    for special, source in specials:
+        comment = f"{source}: {special.why}"
+        if special.errno is not None:
+            rules.append(Rule((special.name,), ERRNO, comment, errno=special.errno))
+        else:
+            rules.extend(Rule((special.name,), ALLOW, comment, args=alt) for alt in special.args)
+    return tuple(rules)
+
+
+def allowed_names(rules: Iterable[Rule]) -> tuple[str, ...]:
+    """Every syscall some rule allows (outright or by argument), sorted."""
+    return tuple(sorted({n for r in rules if r.action == ALLOW for n in r.names}))
+
+
+# --- the Spec's confinement ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Confinement:
+    """What the seccomp and AppArmor outputs are made from."""
+
+    groups: tuple[str, ...]  # selected groups, in order
+    allowed: tuple[tuple[str, str], ...]  # (syscall, reason) the answers add
+    denied: tuple[str, ...]  # syscalls the answers take away
+    network: bool  # the service declares ports or egress
+    egress: bool  # the service connects out
+    rules: tuple[Rule, ...]
+    apparmor_in_compose: bool  # compose names the AppArmor profile (the host must load it)
+    apparmor_in_kubernetes: bool  # so do the Kubernetes manifests (each node must load it)
+
+    @property
+    def syscall_count(self) -> int:
+        return len(allowed_names(self.rules))
+
+
+def seccomp_settings(profile: Profile) -> dict:
+    return dict(profile.data.get("seccomp") or {})
+
+
+def profile_groups(profile: Profile) -> GroupSet:
+    settings = seccomp_settings(profile)
+    folder = settings.get("groups")
+    if not folder:
+        return load_groups()
+    defined_in, _ = locate(profile.layers, ["seccomp", "groups"])  # relative to its file
+    path = (Path(defined_in).parent / folder).resolve()
+    if not path.is_dir():
+        raise fail(f"syscall group folder {path} does not exist", profile.layers,
+                   ["seccomp", "groups"])
+    return load_groups(path)
+
+
+def runtime_groups(profile: Profile, runtime: str) -> tuple[str, ...]:
+    runtimes = seccomp_settings(profile).get("runtimes") or {}
+    return tuple(runtimes.get(runtime, DEFAULT_RUNTIMES.get(runtime, ())))
+
+
+def selected_groups(profile: Profile, runtime: str, network: bool) -> tuple[str, ...]:
+    settings = seccomp_settings(profile)
+    chosen = list(settings.get("base", DEFAULT_BASE))
+    if network:
+        chosen += list(settings.get("network", DEFAULT_NETWORK))
+    chosen += runtime_groups(profile, runtime)
+    return tuple(dict.fromkeys(chosen))
+
+
+def _check_selection(profile: Profile, groups: GroupSet, runtime: str) -> None:
+    settings = seccomp_settings(profile)
+    places = [(["seccomp", "base"], settings.get("base", DEFAULT_BASE)),
+              (["seccomp", "network"], settings.get("network", DEFAULT_NETWORK)),
+              (["seccomp", "runtimes", runtime], runtime_groups(profile, runtime))]
+    for path, names in places:
+        for i, name in enumerate(names):
+            if name not in groups.groups:
+                known = ", ".join(sorted(groups.groups))
+                raise fail(f"no syscall group '{name}' in {groups.folder} (groups: {known})",
+                           profile.layers, [*path, i])
+
+
+def build_confinement(answers: dict, layers: Sequence[Layer], profile: Profile, *,
+                      runtime: str, ports: Sequence[int], egress: bool) -> Confinement:
+    """Choose the groups for this service and apply its answers' `syscalls` overrides."""
+    network = bool(ports) or egress
+    groups = profile_groups(profile)
+    _check_selection(profile, groups, runtime)
+    chosen = selected_groups(profile, runtime, network)
+    asked = answers.get("syscalls") or {}
+    accepted = seccomp_settings(profile).get("accepted_reasons") or {}
+    allowed: list[tuple[str, str]] = []
+    for name, reason in (asked.get("allow") or {}).items():
+        where = ["syscalls", "allow", name]
+        if not is_syscall(name):
+            raise fail(f"unknown syscall '{name}': libseccomp knows no such syscall on x86_64 "
+                       "or aarch64", layers, where)
+        if name in groups.dangerous:
+            reasons = list(accepted.get(name) or [])
+            if reason not in reasons:
+                offered = ("; it accepts: " + ", ".join(repr(r) for r in reasons)) if reasons \
+                    else "; it accepts none (seccomp.accepted_reasons)"
+                raise fail(f"{name} is dangerous ({groups.dangerous[name]}) and profile "
+                           f"'{profile.name}' does not accept the reason {reason!r}{offered}",
+                           layers, where)
+        allowed.append((name, reason))
+    denied = list(asked.get("deny") or [])
+    for i, name in enumerate(denied):
+        if not is_syscall(name):
+            raise fail(f"unknown syscall '{name}': libseccomp knows no such syscall on x86_64 "
+                       "or aarch64", layers, ["syscalls", "deny", i])
+    wanted = [(n, g) for g in chosen for n in groups.groups[g].syscalls]
+    # What the answers name is allowed outright: they asked for the syscall itself.
+    wanted += [(n, f"answers: {reason}") for n, reason in sorted(allowed)]
+    rules = make_rules(wanted, groups, denied, outright=[n for n, _ in allowed])
+    apparmor = dict(profile.data.get("apparmor") or {})
+    return Confinement(groups=chosen, allowed=tuple(sorted(allowed)), denied=tuple(denied),
+                       network=network, egress=egress, rules=rules,
+                       apparmor_in_compose=bool(apparmor.get("compose", True)),
+                       apparmor_in_kubernetes=bool(apparmor.get("kubernetes", True)))

@@ -1,0 +1,291 @@
+"""The Spec: answers + profile → one frozen, fully validated description of a service.
+
+Every later step (render, self-check, verify) reads only the Spec. Every check here that
+the JSON Schema cannot express names the file, line and field of the offending answer.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from generator.errors import UserError
+from generator.render.answers import Answers
+from generator.render.profiles import BaseImage, Limits, Profile
+from generator.render.runspec import RunSettings, build_run
+from generator.render.seccomp_groups import Confinement, build_confinement
+from generator.render.validation import fail
+from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
+
+# Runtimes whose final image has an interpreter that can probe HTTP without curl.
+HTTP_PROBE_RUNTIMES = ("python", "node")
+DEFAULT_HEALTH = {"interval": "30s", "timeout": "5s", "start_period": "10s", "retries": 3}
+_UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
+
+
+@dataclass(frozen=True)
+class User:
+    """B03: the fixed, numeric non-root identity the service runs as."""
+
+    name: str
+    uid: int
+    gid: int
+    create: bool  # False when the base image ships it (distroless :nonroot)
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    http_path: str | None
+    port: int | None
+    command: tuple[str, ...] | None
+    interval: str
+    timeout: str
+    start_period: str
+    retries: int
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    version: str | None  # B04: pinned when the profile pins it
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.version}" if self.version else self.name
+
+
+@dataclass(frozen=True)
+class CiGate:
+    """What the generated CI gate runs besides render --check and check (profile `ci`)."""
+
+    content_trust: bool
+    scan: tuple[str, ...] | None
+    sbom: tuple[str, ...] | None
+    sbom_file: str
+
+    @classmethod
+    def from_profile(cls, data: dict) -> "CiGate":
+        ci = data.get("ci") or {}
+        return cls(content_trust=ci.get("content_trust", True),
+                   scan=tuple(ci["scan"]) if ci.get("scan") else None,
+                   sbom=tuple(ci["sbom"]) if ci.get("sbom") else None,
+                   sbom_file=ci.get("sbom_file") or "sbom.spdx.json")
+
+
+@dataclass(frozen=True)
+class Spec:
+    service: str
+    runtime: str
+    version: str
+    profile: str
+    build_image: BaseImage | None
+    run_image: BaseImage
+    user: User
+    workdir: str
+    dependencies: tuple[str, ...]
+    sources: tuple[str, ...]
+    build_command: tuple[str, ...] | None
+    artifact: str | None
+    build_secrets: tuple[str, ...]
+    command: tuple[str, ...]
+    ports: tuple[int, ...]
+    healthcheck: HealthCheck
+    run_packages: tuple[Package, ...]
+    build_packages: tuple[Package, ...]
+    writable: tuple[str, ...]
+    env: tuple[tuple[str, str], ...]
+    secrets: tuple[str, ...]
+    capabilities: tuple[tuple[str, str], ...]  # (CAP, reason)
+    limits: Limits
+    restart_retries: int
+    labels: tuple[tuple[str, str], ...]
+    confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
+    ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
+    run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
+
+    @property
+    def has_build_stage(self) -> bool:
+        return self.build_image is not None
+
+    @property
+    def artifact_name(self) -> str:
+        """Where the runnable artifact lands in the final image (go, java, static)."""
+        if self.runtime == "go" and not self.artifact:
+            return f"{self.workdir}/{self.service}"
+        return f"{self.workdir}/{posixpath.basename(self.artifact or self.service)}"
+
+
+def memory_bytes(text: str) -> int:
+    return int(text[:-2]) * _UNITS[text[-2:]]
+
+
+def build_spec(answers: Answers, profile: Profile) -> Spec:
+    """Check the answers against the profile and freeze them into a Spec."""
+    a = answers.data
+    layers = answers.layers
+
+    def error(message: str, *path: Any) -> UserError:
+        return fail(message, layers, list(path))
+
+    runtime = a["runtime"]
+    offered = profile.versions(runtime)
+    if not offered:
+        raise error(f"profile '{profile.name}' offers no images for runtime '{runtime}'",
+                    "runtime")
+    version = str(a.get("version", offered[0]))
+    if version not in offered:
+        raise error(f"profile '{profile.name}' offers {runtime} {', '.join(offered)}, "
+                    f"not {version}", "version")
+    images = profile.runtimes[runtime][version]
+
+    build = a.get("build", {})
+    build_image = images.build
+    if runtime in ("static", "generic"):
+        build_image = None  # nothing is compiled: the context is copied as it is
+    elif build_image is None:
+        raise error(f"profile '{profile.name}' names no build image for {runtime} {version}",
+                    "runtime")
+    _check_build(runtime, build, error)
+
+    run_image = images.run
+    if run_image.user is not None:
+        user = User("nonroot", run_image.user.uid, run_image.user.gid, create=False)
+    else:
+        user = User(profile.user_name, profile.uid, profile.gid, create=True)
+
+    ports = tuple(a.get("ports", []))
+    health = _healthcheck(a.get("healthcheck", {}), ports, runtime, error)
+
+    pkgs = a.get("packages", {})
+    for role, image in (("run", run_image), ("build", build_image)):
+        if pkgs.get(role) and (image is None or image.packages != "apt" or not image.shell):
+            raise error(f"the {role} image has no package manager to install packages with",
+                        "packages", role)
+
+    def packages(names: list[str]) -> tuple[Package, ...]:
+        return tuple(Package(n, profile.package_pins.get(n)) for n in sorted(names))
+
+    writable = tuple(a.get("writable", []))
+    for i, path in enumerate(writable):
+        normal = posixpath.normpath(path)
+        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
+            raise error(f"{path} cannot be writable: the root and system folders stay "
+                        "read-only (R06)", "writable", i)
+
+    env = a.get("env", {})
+    for key in env:
+        if SECRET_NAME_RE.search(key):
+            raise error(f"'{key}' looks like a secret: list it under `secrets` so it is "
+                        "mounted at run time, never baked into the image (B09)", "env", key)
+    caps = a.get("capabilities", {})
+    for cap in caps:
+        if cap not in profile.allowed_capabilities:
+            allowed = ", ".join(profile.allowed_capabilities) or "none"
+            raise error(f"capability {cap} is not allowed by profile '{profile.name}' "
+                        f"(allowed: {allowed}) (R02)", "capabilities", cap)
+
+    limits = _limits(a.get("limits", {}), profile, error)
+    labels = a.get("labels", {})
+    spec = Spec(
+        service=a["service"], runtime=runtime, version=version, profile=profile.name,
+        build_image=build_image, run_image=run_image, user=user,
+        workdir=a.get("workdir", "/app"),
+        dependencies=tuple(build.get("dependencies", [])),
+        sources=tuple(build.get("sources", [])),
+        build_command=tuple(build["command"]) if build.get("command") else None,
+        artifact=build.get("artifact"),
+        build_secrets=tuple(build.get("secrets", [])),
+        command=tuple(a["command"]), ports=ports, healthcheck=health,
+        run_packages=packages(pkgs.get("run", [])),
+        build_packages=packages(pkgs.get("build", [])),
+        writable=writable,
+        env=tuple((k, _env_text(v)) for k, v in sorted(env.items())),
+        secrets=tuple(a.get("secrets", [])),
+        capabilities=tuple(sorted(caps.items())),
+        limits=limits, restart_retries=profile.restart_retries,
+        labels=tuple(sorted(labels.items())),
+        confinement=build_confinement(a, layers, profile, runtime=runtime, ports=ports,
+                                      egress=bool((a.get("run") or {}).get("egress"))),
+        ci=CiGate.from_profile(profile.data),
+    )
+    return replace(spec, run=build_run(answers, profile, spec))
+
+
+def _check_build(runtime: str, build: dict, error) -> None:
+    deps = build.get("dependencies", [])
+    needs = {
+        "java": ("command", "artifact"),
+        "static": ("artifact",),
+    }.get(runtime, ())
+    for key in needs:
+        if not build.get(key):
+            raise error(f"a {runtime} service needs build.{key}", "build")
+    if runtime == "go" and build.get("command") and not build.get("artifact"):
+        raise error("with a custom go build command, say where it writes the binary "
+                    "(build.artifact)", "build", "artifact")
+    if runtime == "node" and deps and "package.json" not in [posixpath.basename(d) for d in deps]:
+        raise error("a node service's dependencies must include package.json",
+                    "build", "dependencies")
+    if runtime == "python" and deps:
+        known = [d for d in deps if posixpath.basename(d) in ("pyproject.toml",)
+                 or re.match(r"requirements.*\.txt$", posixpath.basename(d))]
+        if not known:
+            raise error("python dependencies are installed from requirements*.txt or "
+                        "pyproject.toml", "build", "dependencies")
+    if runtime in ("static", "generic") and build.get("command"):
+        raise error(f"a {runtime} service is not built: drop build.command", "build", "command")
+
+
+def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> HealthCheck:
+    if bool(h.get("http")) == bool(h.get("command")):
+        raise error("give exactly one of healthcheck.http (a path) or healthcheck.command "
+                    "(B07)", "healthcheck")
+    port = h.get("port")
+    if h.get("http"):
+        if port is None:
+            if not ports:
+                raise error("an HTTP health check needs a port: list it under ports",
+                            "healthcheck", "http")
+            port = ports[0]
+        elif port not in ports:
+            raise error(f"port {port} is not one of the service's ports", "healthcheck", "port")
+        if runtime not in HTTP_PROBE_RUNTIMES:
+            raise error(f"the {runtime} image has no HTTP client to probe with (and none is "
+                        "added to it): give healthcheck.command, e.g. the binary's own "
+                        "health flag", "healthcheck", "http")
+    values = {**DEFAULT_HEALTH, **{k: h[k] for k in DEFAULT_HEALTH if k in h}}
+    return HealthCheck(
+        http_path=h.get("http"), port=port,
+        command=tuple(h["command"]) if h.get("command") else None,
+        interval=values["interval"], timeout=values["timeout"],
+        start_period=values["start_period"], retries=values["retries"],
+    )
+
+
+def _limits(asked: dict, profile: Profile, error) -> Limits:
+    default, ceiling = profile.default_limits, profile.ceiling_limits
+    merged = Limits(
+        memory=asked.get("memory", default.memory),
+        cpus=str(asked.get("cpus", default.cpus)),
+        pids=asked.get("pids", default.pids),
+        ephemeral_storage=asked.get("ephemeral_storage", default.ephemeral_storage),
+    )
+    too_much = [
+        ("memory", memory_bytes(merged.memory) > memory_bytes(ceiling.memory), ceiling.memory),
+        ("cpus", float(merged.cpus) > float(ceiling.cpus), ceiling.cpus),
+        ("pids", merged.pids > ceiling.pids, ceiling.pids),
+        ("ephemeral_storage", memory_bytes(merged.ephemeral_storage)
+         > memory_bytes(ceiling.ephemeral_storage), ceiling.ephemeral_storage),
+    ]
+    for field, over, most in too_much:
+        if over:
+            raise error(f"{getattr(merged, field)} is above profile '{profile.name}''s "
+                        f"ceiling of {most} (R07)", "limits", field)
+    return merged
+
+
+def _env_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

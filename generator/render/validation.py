@@ -1,0 +1,116 @@
+"""JSON-Schema validation with messages that name the file, line and field.
+
+Values can come from several layers (a profile and the one it extends; an answers file and
+`--set`): each error is reported against the layer the offending value came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from generator.errors import UserError
+from generator.resources import SCHEMA_DIR
+from generator.yamlio import Layer, dotted, locate
+
+
+def fail(message: str, layers: Sequence[Layer], path: Sequence[Any],
+         at: Sequence[Any] | None = None) -> UserError:
+    """An error about the field `path`, positioned at `at` (default: the field itself)."""
+    file, line = locate(layers, path if at is None else at)
+    return UserError(message, file=file, line=line, field=dotted(path) or None)
+
+
+@cache
+def _validator(schema_name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def schema(schema_name: str) -> dict:
+    return _validator(schema_name).schema
+
+
+# Line breaks and other control characters are refused in every key and value, before the
+# schema: no text may start a new line in a generated file. (Also: Python's `$` in the
+# schema's patterns matches before a trailing newline, so patterns alone would not do.)
+CONTROL_RE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _control_characters(data: Any, path: list[Any]) -> list[Any] | None:
+    if isinstance(data, str):
+        return path if CONTROL_RE.search(data) else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and CONTROL_RE.search(key):
+                return path + [key]
+            found = _control_characters(value, path + [key])
+            if found is not None:
+                return found
+    if isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _control_characters(value, path + [index])
+            if found is not None:
+                return found
+    return None
+
+
+def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
+    """Raise a UserError for the most relevant schema violation in `data`, if any."""
+    bad = _control_characters(data, [])
+    if bad is not None:
+        raise fail("contains a control character (newline, NUL, ...); values must be one "
+                   "line of text", layers, bad)
+    error = best_match(_validator(schema_name).iter_errors(data))
+    if error is None:
+        return
+    path, message = _explain(error)
+    # A missing key is reported where its mapping was written, not where a parent has it.
+    at = path[:-1] if error.validator == "required" else None
+    raise fail(message, layers, path, at)
+
+
+def _explain(error: ValidationError) -> tuple[list[Any], str]:
+    path = list(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        known = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in known)
+        if extra:
+            hint = f"; expected one of: {', '.join(known)}" if known else ""
+            return path + [extra[0]], f"unknown key '{extra[0]}'{hint}"
+    if kind == "propertyNames":
+        return path, f"{error.instance!r} is not an allowed name here"
+    if kind == "required" and isinstance(error.instance, dict):
+        missing = [k for k in error.validator_value if k not in error.instance]
+        if missing:
+            return path + [missing[0]], "is required"
+    if kind == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        return path, f"{error.instance!r} is not one of: {options}"
+    if kind == "type":
+        return path, f"expected {error.validator_value}, got {type(error.instance).__name__}"
+    if kind == "pattern":
+        about = error.schema.get("description") or _parent_description(error)
+        shown = repr(error.instance)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        if any(ord(c) < 32 or ord(c) == 127 for c in str(error.instance)):
+            return path, f"{shown} contains a control character (newline, NUL, ...)"
+        return path, f"{shown} is not valid" + (f": {about}" if about else "")
+    return path, error.message
+
+
+def _parent_description(error: ValidationError) -> str | None:
+    parent = error.parent
+    while parent is not None:
+        if parent.schema.get("description"):
+            return parent.schema["description"]
+        parent = parent.parent
+    return None

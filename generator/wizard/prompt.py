@@ -1,0 +1,373 @@
+"""`tightship new`: ask the questions in a terminal, then write the answers file and what
+`render` makes of it.
+
+The only module that imports questionary (the command line imports this one lazily, inside the
+`new` command). The questions themselves, their defaults and validators are data in
+`generator/questions.py`. Nothing is written before the user has seen the summary and the plan
+(create / identical / conflict) and said so; the files come from `render_service` run on the
+very answers file that is written, so `tightship render --answers tightship.yaml` reproduces
+them byte for byte.
+
+Text for the user goes to the `out` stream the command line hands in; Ctrl-C and end of input
+propagate (KeyboardInterrupt, EOFError) for the command line to report.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import questionary
+from questionary import Choice
+
+from generator.errors import UserError
+from generator.render.answers import load_answers
+from generator.render.pipeline import load_spec, render_service
+from generator.render.profiles import Profile, load_profile
+from generator.render.spec import Spec
+from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan, write
+from generator.wizard.detect import detect
+from generator.wizard.questions import (
+    ANSWERS_FILE,
+    BY_KEY,
+    HEALTH_KIND,
+    Context,
+    ParseError,
+    Question,
+    answers_document,
+    applicable,
+    dependents,
+    dump_answers,
+    kept_keys,
+    question_for,
+)
+
+_MISSING = object()
+BACK = "@back"
+STATUS_WORDS = {CREATE: "create", IDENTICAL: "identical", UPDATE: "conflict"}
+
+
+@dataclass
+class Prepared:
+    """Answers that `render` accepts, what it makes of them, and how that meets the disk."""
+
+    text: str  # the answers file
+    spec: Spec
+    planned: list[PlannedFile]
+
+    @property
+    def conflicts(self) -> list[PlannedFile]:
+        return [p for p in self.planned if p.status == UPDATE]
+
+    @property
+    def to_write(self) -> list[PlannedFile]:
+        return [p for p in self.planned if p.status != IDENTICAL]
+
+
+@dataclass
+class WizardResult:
+    planned: list[PlannedFile] = field(default_factory=list)
+    written: bool = False  # False: the user cancelled, nothing was written
+    answers_path: Path | None = None
+    profile: str = "default"
+
+
+class Wizard:
+    def __init__(self, root: Path, profile: str, out: TextIO):
+        self.root = root
+        self.profile_name = profile
+        self.out = out
+        loaded: Profile = load_profile(profile)
+        project = detect(root)
+        self.ctx = Context(root=root, profile=loaded, project=project)
+        self.previous_note = ""
+        existing = root / ANSWERS_FILE
+        if existing.is_file():
+            try:
+                self.ctx.previous = load_answers(existing).data
+                self.previous_note = f"{existing} exists: its answers are the defaults."
+            except UserError as exc:
+                self.previous_note = (f"{existing} exists but is not valid ({exc.message}); "
+                                      "its answers are not used.")
+
+    # --- talking -----------------------------------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def intro(self) -> None:
+        self.say(f"tightship new: the answers for one service in {self.root}, "
+                 f"profile '{self.ctx.profile.name}'.")
+        self.say("Enter keeps the suggested answer. Ctrl-C quits; nothing is written until "
+                 "you confirm.")
+        project = self.ctx.project
+        found = []
+        if project.runtime:
+            found.append(f"a {project.runtime.value} project ({project.runtime.source})")
+        if project.port:
+            found.append(f"port {project.port.value} ({project.port.source})")
+        if found:
+            self.say("Detected " + " and ".join(found) + ".")
+        if self.previous_note:
+            self.say(self.previous_note)
+
+    # --- asking ------------------------------------------------------------------------------
+
+    def ask(self, q: Question, default: Any = _MISSING, error: str | None = None) -> Any:
+        ctx = self.ctx
+        self.say()
+        help_line = q.help_text(ctx)
+        if help_line:
+            self.say(f"  {help_line}")
+        if error:
+            self.say(f"  ! {error}")
+        value = q.suggestion(ctx) if default is _MISSING else default
+        if q.kind == "select":
+            return self._select(q, value)
+        if q.kind == "capabilities":
+            return self._capabilities(q, value or {})
+
+        text = questionary.text(q.prompt, default=q.format(value),
+                                validate=lambda typed: self.check_text(q, typed)).unsafe_ask()
+        return q.parse(text)
+
+    def check_text(self, q: Question, text: str) -> bool | str:
+        """The prompt's validator: True, or the message shown under the prompt (it stays)."""
+        try:
+            parsed = q.parse(text)
+        except ParseError as exc:
+            return str(exc)
+        return self.check_value(q, parsed)
+
+    def check_value(self, q: Question, value: Any) -> bool | str:
+        return q.validate(value, self.ctx) or True
+
+    def _select(self, q: Question, value: Any) -> Any:
+        options = q.options(self.ctx)
+        values = [v for _, v in options]
+        if value not in values:
+            value = str(value) if str(value) in values else (values[0] if values else None)
+        answer = questionary.select(q.prompt, choices=[Choice(t, value=v) for t, v in options],
+                                    default=value).unsafe_ask()
+        problem = q.validate(answer, self.ctx)
+        if problem:  # choices come from the profile: a broken profile, not a typo
+            raise UserError(problem, field=q.key)
+        before = self.ctx.previously(q.key)
+        if before is not None and str(before) == str(answer):
+            return before  # `version: 22` stays a number, as the existing file wrote it
+        return answer
+
+    def _capabilities(self, q: Question, current: dict) -> dict:
+        ctx = self.ctx
+        chosen = questionary.checkbox(
+            q.prompt,
+            choices=[Choice(title, value=cap, checked=cap in current)
+                     for title, cap in q.options(ctx)],
+            instruction="(space selects, enter confirms; none is the safe answer)",
+        ).unsafe_ask()
+        reasons: dict[str, str] = {}
+        for cap in chosen:
+            def check(text: str, cap: str = cap) -> bool | str:
+                return self.check_value(q, {**reasons, cap: text.strip()})
+
+            reason = questionary.text(f"Why does the service need {cap}?",
+                                      default=current.get(cap, ""),
+                                      validate=check).unsafe_ask()
+            reasons[cap] = reason.strip()
+        return reasons
+
+    def ask_missing(self) -> None:
+        """Ask every question that applies and has no answer yet, in order; drop the answers
+        of questions that no longer apply."""
+        ctx = self.ctx
+        while True:
+            pending = next((q for q in applicable(ctx) if q.key not in ctx.answers), None)
+            if pending is None:
+                break
+            ctx.answers[pending.key] = self.ask(pending)
+        asked = {q.key for q in applicable(ctx)}
+        for key in list(ctx.answers):
+            if key not in asked:
+                del ctx.answers[key]
+
+    def change(self, key: str, error: str | None = None) -> None:
+        """Ask one question again; if the answer changes, the questions that hang on it are
+        asked again too, with fresh defaults."""
+        ctx = self.ctx
+        q = BY_KEY[key]
+        before = ctx.answers.get(key, _MISSING)
+        default = q.suggestion(ctx) if before is _MISSING else before
+        after = self.ask(q, default=default, error=error)
+        ctx.answers[key] = after
+        if after != before:
+            for other in dependents(key):
+                ctx.answers.pop(other, None)
+        self.ask_missing()
+
+    # --- checking and rendering ----------------------------------------------------------
+
+    def prepare(self) -> Prepared:
+        """Render from the answers file text, exactly as `render --answers` would read it."""
+        data = answers_document(self.ctx)
+        text = dump_answers(data, profile=self.profile_name)
+        with tempfile.TemporaryDirectory(prefix="tightship-new-") as tmp:
+            path = Path(tmp) / ANSWERS_FILE
+            path.write_text(text, encoding="utf-8")
+            spec, _ = load_spec(path, self.ctx.profile)
+            files = render_service(path, self.ctx.profile)
+        planned = plan({ANSWERS_FILE: text, **files}, self.root)
+        return Prepared(text, spec, planned)
+
+    # --- the summary ---------------------------------------------------------------------
+
+    def summary(self, ready: Prepared) -> None:
+        say = self.say
+        say()
+        say(f"Summary: {ANSWERS_FILE}")
+        for line in ready.text.splitlines():
+            if not line.startswith("#"):
+                say(f"  {line}")
+        kept = kept_keys(self.ctx)
+        if kept:
+            say(f"  (kept from the existing {ANSWERS_FILE}, not asked: {', '.join(kept)})")
+        say()
+        say("What the files do:")
+        for line in hardening_notes(ready.spec):
+            say(f"  - {line}")
+        say()
+        say(f"Files in {self.root}:")
+        for item in ready.planned:
+            note = "  (differs from what would be written)" if item.status == UPDATE else ""
+            say(f"  {STATUS_WORDS[item.status]:<9}  {item.relative}{note}")
+
+    def menu(self, ready: Prepared | None) -> str:
+        choices = []
+        if ready is not None:
+            count = len(ready.to_write)
+            conflicts = ready.conflicts
+            if not count:
+                choices.append(Choice("Finish: every file is already up to date", "finish"))
+            elif conflicts:
+                choices.append(Choice("Show the differences", "diff"))
+                choices.append(Choice(f"Write {count} file(s), replacing the {len(conflicts)} "
+                                      "that differ", "replace"))
+            else:
+                choices.append(Choice(f"Write {count} file(s)", "write"))
+        choices.append(Choice("Change an answer", "change"))
+        choices.append(Choice("Cancel: write nothing", "cancel"))
+        return questionary.select("What now?", choices=choices).unsafe_ask()
+
+    def confirm_replace(self, conflicts: list[PlannedFile]) -> bool:
+        names = ", ".join(p.relative for p in conflicts)
+        return questionary.confirm(f"Replace {names}?", default=False).unsafe_ask()
+
+    def pick_answer(self) -> str | None:
+        ctx = self.ctx
+        choices = [Choice(f"{label(q):<20} {q.format(ctx.answers[q.key]) or '(none)'}", q.key)
+                   for q in applicable(ctx) if q.key in ctx.answers]
+        choices.append(Choice("Back to the summary", BACK))  # (a None value means the title)
+        key = questionary.select("Which answer?", choices=choices).unsafe_ask()
+        return None if key == BACK else key
+
+    # --- the whole conversation ----------------------------------------------------------
+
+    def run(self) -> WizardResult:
+        self.intro()
+        self.ask_missing()
+        result = WizardResult(answers_path=self.root / ANSWERS_FILE, profile=self.profile_name)
+        while True:
+            try:
+                ready: Prepared | None = self.prepare()
+            except UserError as exc:
+                where = f"{exc.field}: " if exc.field else ""
+                q = question_for(exc.field, self.ctx)
+                self.say()
+                self.say(f"! {where}{exc.message}")
+                if q is not None:
+                    self.change(q.key, error=f"{where}{exc.message}")
+                    continue
+                if exc.field and exc.field != "out":
+                    self.say(f"  The wizard does not ask about {exc.field.split('.')[0]}: it "
+                             f"was kept from {ANSWERS_FILE}. Change another answer, or cancel "
+                             "and edit the file.")
+                ready = None
+            if ready is not None:
+                self.summary(ready)
+            while True:
+                action = self.menu(ready)
+                if action == "diff" and ready is not None:
+                    for item in ready.conflicts:
+                        self.out.write(item.diff())
+                    continue
+                break
+            if action == "change":
+                key = self.pick_answer()
+                if key is not None:
+                    self.change(key)
+                continue
+            if action == "cancel":
+                return result
+            assert ready is not None
+            if action == "replace" and not self.confirm_replace(ready.conflicts):
+                continue
+            write(ready.planned, force=action == "replace")
+            result.planned = ready.planned
+            result.written = True
+            return result
+
+
+def label(q: Question) -> str:
+    return "health check" if q.key == HEALTH_KIND else q.key
+
+
+def hardening_notes(spec: Spec) -> list[str]:
+    """One line per hardening decision the answers led to, for the summary."""
+    notes = []
+    if spec.build_image is not None and spec.build_image.key == spec.run_image.key:
+        notes.append(f"builds and runs on {spec.run_image.ref.written}, pinned by digest "
+                     "(B01, B02); the final stage gets only what runs (B06)")
+    elif spec.build_image is not None:
+        notes.append(f"builds on {spec.build_image.ref.written} and runs on "
+                     f"{spec.run_image.ref.written}, both pinned by digest (B01, B02); the "
+                     "build tools stay behind (B06)")
+    else:
+        notes.append(f"runs on {spec.run_image.ref.written}, pinned by digest (B01, B02)")
+    if not spec.run_image.shell:
+        notes.append("the final image has no shell and no package manager")
+    notes.append(f"runs as {spec.user.uid}:{spec.user.gid}, not root; its files are "
+                 "root-owned, so it cannot rewrite its own code (B03)")
+    if spec.writable:
+        notes.append("the root filesystem is read-only; writable, as noexec tmpfs: "
+                     + ", ".join(spec.writable) + " (R06)")
+    else:
+        notes.append("the root filesystem is read-only and nothing is writable (R06)")
+    if spec.capabilities:
+        notes.append("all capabilities dropped, added back: " + "; ".join(
+            f"{cap} ({reason})" for cap, reason in spec.capabilities) + " (R02)")
+    else:
+        notes.append("all capabilities dropped, none added back; no new privileges (R02, R03)")
+    published = spec.run.publish if spec.run is not None else ()
+    if spec.ports:
+        where = (", ".join(f"{c} on {spec.run.host_address}:{h}" for c, h in published)
+                 if published else "none on the host")
+        notes.append(f"listens on {', '.join(map(str, spec.ports))}; published: {where} (R10)")
+    h = spec.healthcheck
+    probe = (f"GET {h.http_path} on port {h.port}" if h.http_path
+             else "runs " + " ".join(h.command or ()))
+    notes.append(f"health check {probe}, every {h.interval} (B07)")
+    if spec.secrets:
+        notes.append("secrets mounted read-only at run time: " + ", ".join(
+            f"/run/secrets/{s}" for s in spec.secrets) + " (R13)")
+    limits = spec.limits
+    notes.append(f"limits: memory {limits.memory}, cpus {limits.cpus}, pids {limits.pids} "
+                 "(R07)")
+    notes.append(f"seccomp allows {spec.confinement.syscall_count} syscalls, the rest fail "
+                 "with EPERM (R04); an AppArmor profile confines files (R05)")
+    return notes
+
+
+def run_wizard(root: Path, profile: str, out: TextIO) -> WizardResult:
+    return Wizard(root, profile, out).run()

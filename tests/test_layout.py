@@ -1,0 +1,84 @@
+"""The package's shape: programs in subpackages, one direction of dependency between them.
+
+check imports nothing from the other programs; render uses check only for its self-check;
+wizard and engine build on render; only cli ties them together. The shared modules at the top
+of the package import no program at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "generator"
+SHARED = "shared"
+# program -> the programs it may import (besides itself and the shared modules)
+ALLOWED = {
+    SHARED: set(),
+    "check": set(),
+    "render": {"check"},
+    "wizard": {"render", "check"},
+    "engine": {"render", "check"},
+    "cli": {"render", "check", "wizard", "engine"},
+}
+# the only render modules that may reach into check (the self-check)
+RENDER_USES_CHECK = {"generator/render/pipeline.py"}
+
+
+def program_of(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in ALLOWED:
+        return parts[1]
+    return "cli" if parts[1:2] in (["cli"], ["__main__"]) else SHARED
+
+
+def imports(path: Path) -> list[str]:
+    """Every `generator.*` module a file imports, at any depth (lazy imports count too)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "generator":
+                found += [f"generator.{a.name}" for a in node.names]
+            elif node.module.startswith("generator."):
+                found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("generator.")]
+    return found
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def test_programs_import_only_in_one_direction():
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        me = program_of(module_name(path))
+        rel = path.relative_to(PACKAGE.parent).as_posix()
+        for target in imports(path):
+            other = program_of(target)
+            if other in (me, SHARED) or target == "generator":
+                continue
+            if other not in ALLOWED[me] or (me == "render" and rel not in RENDER_USES_CHECK):
+                wrong.append(f"{rel} ({me}) imports {target} ({other})")
+    assert wrong == []
+
+
+def test_check_rules_folder_holds_only_rules():
+    """rules/ has one module per rule; the model and helpers live beside it in check/."""
+    rules = PACKAGE / "check" / "rules"
+    names = sorted(p.stem for p in rules.glob("*.py"))
+    helpers = [n for n in names if n not in ("__init__", "meta")
+               and not (len(n) > 3 and n[0] in "bhprs" and n[1:3].isdigit() and n[3] == "_")]
+    assert helpers == []
+    assert len(names) > 50  # the rules themselves are there
+
+
+def test_every_subpackage_says_what_it_is():
+    for init in sorted(PACKAGE.rglob("__init__.py")):
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        assert ast.get_docstring(tree), f"{init.relative_to(PACKAGE.parent)} has no docstring"
