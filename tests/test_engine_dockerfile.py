@@ -22,10 +22,10 @@ EXPECTED_USER = {
 FAST_HEALTH = ("--set", "healthcheck.interval=2s", "--set", "healthcheck.start_period=30s")
 
 
-def render_for_engine(tmp_path, name: str, engine_profile) -> object:
+def render_for_engine(tmp_path, name: str, engine_profile, *sets: str) -> object:
     service = copy_example(name, tmp_path)
     result = run_cli("render", "--profile", str(engine_profile), "--force", *FAST_HEALTH,
-                     cwd=service)
+                     *sets, cwd=service)
     assert result.code == 0, result.err
     return service
 
@@ -112,3 +112,28 @@ def test_static_binary_runs_on_the_shell_less_image(tmp_path, engine, engine_pro
             assert {m.name for m in tar.getmembers()} == {"app", "app/hello-static"}
     finally:
         container.remove(force=True)
+
+
+def _os_version(engine, image) -> str:
+    """VERSION_ID of the image's Debian (/etc/os-release links to /usr/lib/os-release)."""
+    container = engine.containers.create(image.id)
+    try:
+        stream, _ = container.get_archive("/usr/lib/os-release")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            text = tar.extractfile(tar.getmembers()[0]).read().decode()
+    finally:
+        container.remove(force=True)
+    fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    return fields["VERSION_ID"].strip('"')
+
+
+@pytest.mark.parametrize("version,debian", [(None, "13"), ("3.12-bookworm", "12")],
+                         ids=["default-trixie", "bookworm-choice"])
+def test_python_runs_on_trixie_by_default_and_on_bookworm_when_asked(
+        tmp_path, engine, engine_profile, registry_images, version, debian):
+    sets = ("--set", f"version={version}") if version else ()
+    service = render_for_engine(tmp_path, "python", engine_profile, *sets)
+    image = build_image(engine, service, f"tightship-test/python:debian{debian}")
+    assert _os_version(engine, image) == debian
+    with run_container(engine, image.id) as container:
+        assert wait_healthy(container, timeout=120) == "healthy"
