@@ -344,7 +344,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         _report_place(Path(args.output))
     profile = load_profile(args.profile)
     ctx, suppressions, bad_entries = profile_settings(profile)
-    findings, checked = check_paths(args.paths, ctx, suppressions)
+    notes: list[str] = []
+    findings, checked = check_paths(args.paths, ctx, suppressions, notes=notes)
     findings = sort_findings([*findings, *bad_entries])
     fail_on = args.fail_on or profile.fail_on
     writer = WRITERS[args.format]
@@ -354,10 +355,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         from generator.render.writer import atomic_write
 
         report = io.StringIO()
-        writer(findings, report, files_checked=checked, fail_on=fail_on)
+        writer(findings, report, files_checked=checked, fail_on=fail_on, notes=notes)
         atomic_write(Path(args.output), report.getvalue())
     else:
-        writer(findings, out, files_checked=checked, fail_on=fail_on)
+        writer(findings, out, files_checked=checked, fail_on=fail_on, notes=notes)
     return 1 if failing(findings, fail_on) else 0
 
 
