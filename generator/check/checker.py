@@ -32,7 +32,13 @@ from generator.check.model import (
     Hit,
     Rule,
 )
-from generator.check.read import NotRead, parse_trouble, read_bounded
+from generator.check.read import (
+    MAX_FLOW_DEPTH,
+    NotRead,
+    flow_depth,
+    parse_trouble,
+    read_bounded,
+)
 from generator.check.rules import ALL_RULES, BY_ID
 from generator.check.rules.meta import PARSE_RULE, SUPPRESSION_RULE
 from generator.errors import TightshipError
@@ -140,7 +146,8 @@ def kind_of(name: str, text: str) -> str | None:
     if kind == "json":
         try:
             data = json.loads(text)
-        except ValueError:  # broken: judge by its words, so a broken profile is reported
+        except (ValueError, RecursionError):  # broken: judge by its words, so a broken
+            # profile is reported
             return SECCOMP if re.search(r"\"(defaultAction|syscalls)\"", text) else None
         is_seccomp = isinstance(data, dict) and (
             "defaultAction" in data or isinstance(data.get("syscalls"), list))
@@ -262,6 +269,7 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
 def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[Any]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    refuse_deep_nesting(text)
     if not positions:
         plain = _plain_yaml_stream(text)
         if plain is not None:
@@ -288,6 +296,7 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
     Plain `json` is a hundred times faster; the checker reads JSON plainly first and asks for
     positions only when a rule has something to report.
     """
+    refuse_deep_nesting(text)
     try:
         plain = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -304,6 +313,14 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
     except Exception:  # e.g. tabs YAML does not allow: fall back to no positions
         pass
     return plain
+
+
+def refuse_deep_nesting(text: str) -> None:
+    """Refuse flow nesting no real file has before a parser recurses through all of it."""
+    depth = flow_depth(text, MAX_FLOW_DEPTH)
+    if depth > MAX_FLOW_DEPTH:
+        raise ParseFailure(f"the file nests too deeply to read (more than {MAX_FLOW_DEPTH} "
+                           "levels of brackets)")
 
 
 def _balanced(text: str) -> None:
@@ -392,12 +409,7 @@ def read_source(path: Path, explicit: bool) -> Source:
         line = data[:exc.start].count(b"\n") + 1
         return _failed(Source(name, "", None, explicit, path),
                        f"not UTF-8 text (byte {exc.start})", line)
-    try:
-        kind = kind_of(name, text)
-    except RecursionError:  # telling JSON's kind parses it
-        return _failed(Source(name, text, None, explicit, path),
-                       "the file nests too deeply to read")
-    return Source(name, text, kind, explicit, path)
+    return Source(name, text, kind_of(name, text), explicit, path)
 
 
 def _failed(src: Source, message: str, line: int = 1, column: int = 1) -> Source:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 # Above this a file is refused, not read: the parsers take about a minute for 4 MB of manifests.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Deeper JSON/YAML flow nesting is refused before parsing (the parsers recurse per level).
+MAX_FLOW_DEPTH = 200
 OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 
 
@@ -92,3 +94,35 @@ def parse_trouble(exc: BaseException) -> str | None:
         return (f"a number with more than {sys.get_int_max_str_digits()} digits, longer than "
                 "any setting can use")
     return None
+
+
+def flow_depth(text: str, limit: int) -> int:
+    """How deep `[`/`{` nest outside quoted strings, counted up to just past `limit`.
+
+    Cheap for ordinary files: the scan runs only when there are more openers than `limit`.
+    A quote it misreads (an apostrophe in plain YAML) can only hide brackets, never add any.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return 0
+    depth = deepest = 0
+    quote = ""
+    escaped = False
+    for char in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char in "\"'":
+            quote = char
+    return deepest
