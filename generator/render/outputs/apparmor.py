@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from generator.render.outputs.dockerfile import VENV
 from generator.render.spec import Spec
+from generator.render.templates import render_template
 
 BIN_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 LIB_DIRS = ("/{,usr/}lib{,32,64}/**", "/usr/local/lib/**")
@@ -103,5 +104,5 @@ def context(spec: Spec) -> dict:
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    text = env.get_template("apparmor/profile.j2").render(context(spec))
+    text = render_template(env, "apparmor/profile.j2", context(spec))
     return {file_path(spec): text}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment
 
 from generator.render.spec import Package, Spec
+from generator.render.templates import render_template
 
 VENV = "/opt/venv"
 # Paths the runtime provides writable already: never chown them.
@@ -283,4 +284,4 @@ def context(spec: Spec) -> dict:
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    return {"Dockerfile": env.get_template("dockerfile/Dockerfile.j2").render(context(spec))}
+    return {"Dockerfile": render_template(env, "dockerfile/Dockerfile.j2", context(spec))}
