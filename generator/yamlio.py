@@ -117,9 +117,7 @@ class Layer:
 def _depth(node: Any, path: Sequence[Any]) -> int:
     depth = 0
     for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+        if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) and step < len(node):
             node = node[step]
         else:
             break

@@ -8,13 +8,13 @@ and field of the value it refuses.
 from __future__ import annotations
 
 import ipaddress
-import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
 from generator.render.validation import fail
+from generator.values import normal_path
 from generator.yamlio import locate
 
 if TYPE_CHECKING:  # spec.py imports this module: no import cycle at run time
@@ -147,7 +147,7 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
 
     writable_size = run.get("writable_size", DEFAULT_WRITABLE_SIZE)
     _check_writable(spec, writable_size, run, error)
-    exec_writable = tuple(run.get("exec_writable", []))
+    exec_writable = tuple(normal_path(p) for p in run.get("exec_writable", []))
     for i, path in enumerate(exec_writable):
         if path not in spec.writable:
             raise error(f"{path} is not one of the writable paths", "run", "exec_writable", i)
@@ -171,8 +171,8 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
 
 def _check_writable(spec: "Spec", size: str, run: dict, error) -> None:
     """R06: writable paths are separate tmpfs mounts that must not hide the service's files."""
-    normal = [posixpath.normpath(p) for p in spec.writable]
-    workdir = posixpath.normpath(spec.workdir)
+    normal = list(spec.writable)  # normalised by build_spec
+    workdir = spec.workdir
     for i, path in enumerate(normal):
         if path == workdir or workdir.startswith(path + "/"):
             raise error(f"{spec.writable[i]} cannot be writable: an empty mount there would "

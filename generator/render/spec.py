@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.errors import UserError
+from generator.messages import clip as shown_path
 from generator.render.answers import Answers
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
-from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
+from generator.values import SECRET_NAME_RE, normal_path, system_path
 
 # Runtimes whose final image has an interpreter that can probe HTTP without curl.
 HTTP_PROBE_RUNTIMES = ("python", "node")
@@ -166,12 +167,14 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     def packages(names: list[str]) -> tuple[Package, ...]:
         return tuple(Package(n, profile.package_pins.get(n)) for n in sorted(names))
 
-    writable = tuple(a.get("writable", []))
+    writable = tuple(normal_path(p) for p in a.get("writable", []))
     for i, path in enumerate(writable):
-        normal = posixpath.normpath(path)
-        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
-            raise error(f"{path} cannot be writable: the root and system folders stay "
-                        "read-only (R06)", "writable", i)
+        if system_path(path):
+            raise error(f"{shown_path(a['writable'][i])} cannot be writable: the root and "
+                        "system folders stay read-only (R06)", "writable", i)
+        if path in writable[:i]:
+            raise error(f"{shown_path(a['writable'][i])} is listed twice (as {path})",
+                        "writable", i)
 
     env = a.get("env", {})
     for key in env:
@@ -190,7 +193,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     spec = Spec(
         service=a["service"], runtime=runtime, version=version, profile=profile.name,
         build_image=build_image, run_image=run_image, user=user,
-        workdir=a.get("workdir", "/app"),
+        workdir=normal_path(a.get("workdir", "/app")),
         dependencies=tuple(build.get("dependencies", [])),
         sources=tuple(build.get("sources", [])),
         build_command=tuple(build["command"]) if build.get("command") else None,

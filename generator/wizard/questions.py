@@ -16,7 +16,7 @@ import copy
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from jsonschema.exceptions import best_match
 from generator.render.profiles import Profile
 from generator.render.spec import HTTP_PROBE_RUNTIMES
 from generator.render.validation import CONTROL_RE, _explain, schema
-from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
+from generator.values import SECRET_NAME_RE, system_path
 from generator.wizard import detect
 from generator.yamlio import dotted
 
@@ -224,7 +224,7 @@ def lookup(data: dict, key: str) -> Any:
 
 # --- the answers file's own schema, key by key --------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _subschema_validator(key: str) -> Draft202012Validator:
     root = schema(ANSWERS_SCHEMA)
     node: dict = root
@@ -400,11 +400,8 @@ def _has_apt(image) -> bool:
 
 
 def _writable_check(value: list, ctx: Context) -> str | None:
-    import posixpath
-
     for path in value:
-        normal = posixpath.normpath(path)
-        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
+        if system_path(path):
             return (f"{path} cannot be writable: the root and system folders stay read-only "
                     "(R06)")
     return None

@@ -17,6 +17,7 @@ from jinja2 import Environment
 from generator.render.outputs.dockerfile import VENV
 from generator.render.spec import Spec
 from generator.render.templates import render_template
+from generator.values import normal_path
 
 BIN_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 LIB_DIRS = ("/{,usr/}lib{,32,64}/**", "/usr/local/lib/**")
@@ -63,9 +64,9 @@ def literal_path(path: str) -> str:
 def _program(argv0: str, workdir: str) -> list[str]:
     """Where a command's first word may live: itself if absolute, else each PATH folder."""
     if argv0.startswith("/"):
-        found = [posixpath.normpath(argv0)]
+        found = [normal_path(argv0)]
     elif "/" in argv0:
-        found = [posixpath.normpath(posixpath.join(workdir, argv0))]
+        found = [normal_path(posixpath.join(workdir, argv0))]
     else:
         found = [f"{d}/{argv0}" for d in BIN_DIRS]
     return [literal_path(p) for p in found]
@@ -89,7 +90,7 @@ def network_rules(spec: Spec) -> list[str]:
 
 
 def context(spec: Spec) -> dict:
-    writable = [posixpath.normpath(p) for p in spec.writable]
+    writable = list(spec.writable)  # normalised by build_spec
     return {
         "spec": spec,
         "name": profile_name(spec),
