@@ -21,6 +21,7 @@ def render_checked(spec: Spec, profile: Profile) -> dict[str, str]:
     """Every file for the Spec, held to `check`'s rules before anyone may write it."""
     files = render_all(spec, profile)
     self_check(files, profile)
+    compile_check(files)
     return files
 
 
@@ -41,3 +42,18 @@ def self_check(files: dict[str, str], profile: Profile) -> None:
     findings = [f for f in check_texts(files, ctx, suppressions) if not f.suppressed]
     if findings:
         raise SelfCheckError(findings)
+
+
+def compile_check(files: dict[str, str]) -> None:
+    """apparmor_parser compiles each rendered AppArmor profile (where it is installed): a
+    profile the kernel's own parser would reject is a self-check refusal, never written."""
+    from generator.check.checker import SelfCheckError
+    from generator.check.model import Finding
+    from generator.render.apparmor_compile import compile_errors
+
+    failures = [Finding(file=name, line=line, column=1, rule="TS-P01", severity="high",
+                        message=f"apparmor_parser rejects it: {message}",
+                        hint="the answers or the profile's AppArmor template produced it")
+                for name, line, message in compile_errors(files)]
+    if failures:
+        raise SelfCheckError(failures)

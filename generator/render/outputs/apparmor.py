@@ -50,15 +50,21 @@ def file_path(spec: Spec) -> str:
 
 
 _PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._/@+-]*$")
-_GLOB = re.compile(r"([\\*?\[\]{}^\"])")
+_SPECIAL = frozenset('\\"*?[]{}^')  # glob characters, the escape and the quote
 
 
 def literal_path(path: str) -> str:
-    """A path from the answers as an AppArmor path that matches it alone: glob characters
-    escaped, and quoted when it holds anything beyond letters, digits and `._/@+-`."""
+    """A path from the answers as an AppArmor path that matches it alone, and nothing else.
+
+    Plain when it holds only letters, digits and `._/@+-`; otherwise quoted, with each glob
+    character, backslash and quote written as an octal escape (`\\052` for `*`), which the
+    parser's lexer turns into that character taken literally. (A backslash escape would do
+    for most, but the lexer reads any `\\"` as an escaped quote, even after a backslash:
+    `"/a\\\\"` never closes.) Every other character stands for itself inside the quotes.
+    """
     if _PLAIN_PATH.match(path):
         return path
-    return '"' + _GLOB.sub(r"\\\1", path) + '"'
+    return '"' + "".join(f"\\{ord(c):03o}" if c in _SPECIAL else c for c in path) + '"'
 
 
 def _program(argv0: str, workdir: str) -> list[str]:
