@@ -6,6 +6,8 @@ from typing import Any
 
 # Enough to recognise a value; a 100 kB value echoed whole would bury the message.
 MAX_SHOWN = 80
+# The whole message, as a last guard: every value in it should already be cut to MAX_SHOWN.
+MAX_MESSAGE = 400
 
 
 def clip(text: str, limit: int = MAX_SHOWN) -> str:

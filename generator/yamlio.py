@@ -18,6 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from generator.errors import UserError
+from generator.yamlbounds import check_bounds
 
 
 def round_trip_yaml() -> YAML:
@@ -39,6 +40,7 @@ def load_file(path: Path, *, what: str) -> Any:
 
 
 def load_text(text: str, *, file: str) -> Any:
+    check_bounds(text, file=file)
     try:
         return round_trip_yaml().load(text)
     except MarkedYAMLError as exc:
@@ -117,7 +119,9 @@ class Layer:
 def _depth(node: Any, path: Sequence[Any]) -> int:
     depth = 0
     for step in path:
-        if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) and step < len(node):
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
             node = node[step]
         else:
             break

@@ -51,7 +51,9 @@ def at_node(node: Any, message: str | None = None) -> Hit:
 def get(node: Any, *path: Any, default: Any = None) -> Any:
     """node[a][b]… or `default` when any step is missing or not a mapping/list."""
     for step in path:
-        if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
         else:
             return default

@@ -6,6 +6,7 @@ the JSON Schema cannot express names the file, line and field of the offending a
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass, replace
@@ -104,6 +105,8 @@ class Spec:
     confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
     ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
+    # The answers it was built from, so a refusal of a rendered file can name the answer.
+    answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def has_build_stage(self) -> bool:
@@ -212,7 +215,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
                                       egress=bool((a.get("run") or {}).get("egress"))),
         ci=CiGate.from_profile(profile.data),
     )
-    return replace(spec, run=build_run(answers, profile, spec))
+    return replace(spec, run=build_run(answers, profile, spec), answers=answers)
 
 
 def _check_build(runtime: str, build: dict, error) -> None:

@@ -27,7 +27,7 @@ MAX_SECONDS = 5.0
 # 4300-digit limit); no output needs them.
 MAX_INT_BITS = 4096
 # A width or precision in a format string (`%0999999d`, `{:>999999}`) as big as the output bound.
-_HUGE_FIELD = re.compile(r"[0-9]{%d,}" % len(str(MAX_OUTPUT)))
+_HUGE_FIELD = re.compile("[0-9]{" + str(len(str(MAX_OUTPUT))) + ",}")
 
 
 class TemplateLimit(SecurityError):

@@ -8,7 +8,14 @@ from generator.check.rules.r04_seccomp_default import ALLOWING
 
 # Calls that reach outside the container: mounts, namespaces, other processes' memory,
 # kernel modules and programs, the host's clock, keyring, swap and power.
-DANGEROUS = frozenset(["mount", "umount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr", "pivot_root", "chroot", "unshare", "setns", "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp", "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "init_module", "finit_module", "delete_module", "create_module", "kexec_load", "kexec_file_load", "open_by_handle_at", "name_to_handle_at", "userfaultfd", "reboot", "swapon", "swapoff", "acct", "quotactl", "clock_settime", "clock_adjtime", "settimeofday", "adjtimex", "stime", "lookup_dcookie", "iopl", "ioperm", "vm86", "vm86old", "uselib", "nfsservctl", "syslog"])
+DANGEROUS = frozenset("""
+mount umount umount2 fsopen fsconfig fsmount fspick move_mount open_tree mount_setattr
+pivot_root chroot unshare setns ptrace process_vm_readv process_vm_writev pidfd_getfd kcmp
+keyctl add_key request_key bpf perf_event_open init_module finit_module delete_module
+create_module kexec_load kexec_file_load open_by_handle_at name_to_handle_at userfaultfd
+reboot swapon swapoff acct quotactl clock_settime clock_adjtime settimeofday adjtimex stime
+lookup_dcookie iopl ioperm vm86 vm86old uselib nfsservctl syslog
+""".split())
 
 
 def check(doc, ctx):
