@@ -50,6 +50,7 @@ from generator.check.read import (
 from generator.check.rules import ALL_RULES, BY_ID
 from generator.check.rules.meta import PARSE_RULE, SUPPRESSION_RULE
 from generator.errors import TightshipError
+from generator.messages import clip
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
              ".tox", ".mypy_cache", ".pytest_cache", "vendor"}
@@ -79,8 +80,8 @@ class SelfCheckError(TightshipError):
 
     def __init__(self, findings: Sequence[Finding]):
         self.findings = list(findings)
-        named = "; ".join(f"{f.file}:{f.line}:{f.column}: {f.rule} ({f.severity}) {f.message}"
-                          for f in self.findings)
+        named = "; ".join(f"{f.file}:{f.line}:{f.column}: {f.rule} ({f.severity}) "
+                          f"{clip(f.message)}" for f in self.findings)
         super().__init__("the answers, profile or templates give files that break "
                          f"tightship's own rules, so nothing was written: {named}")
 
