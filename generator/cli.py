@@ -160,6 +160,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except EOFError:  # end of input in the middle of a question (`new`)
         print("tightship: end of input; nothing written", file=err)
         return 130
+    except BrokenPipeError:  # `tightship profiles | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush does not fail again
+        return 141
     except Exception as exc:  # a bug: say so plainly, the traceback only on request
         if os.environ.get("TIGHTSHIP_DEBUG"):
             raise
