@@ -238,6 +238,7 @@ def report_check(files: dict[str, str], out_dir: Path, profile, args: argparse.N
 
 
 def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.basis import RECORD_FILE
     from generator.render.pipeline import load_spec, render_checked
     from generator.render.update import checked_update, plan_update
     from generator.render.writer import write
@@ -259,8 +260,9 @@ def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
         where = ", ".join(item.where(line) for line in item.merged.conflicts)
         how = (f"the lines on disk kept, this render's change in {item.planned.path}.rej"
                if args.conflict == "rej" else "marked with <<<<<<< lines")
-        print(f"conflict: {where}: the edits and this render change the same lines ({how})",
-              file=out)
+        why = ("the edits and this render change the same lines" if item.base is not None
+               else f"no record of the last render in {out_dir / RECORD_FILE} to merge from")
+        print(f"conflict: {where}: {why} ({how})", file=out)
     if update.conflicts:
         print(f"{len(update.conflicts)} file(s) in conflict: resolve them, then run "
               "`tightship render --check`", file=out)
