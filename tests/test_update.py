@@ -173,7 +173,12 @@ def team_pins_their_own_final_image(service: Path) -> int:
 
 
 def test_a_conflicting_edit_is_marked_named_and_exits_1(service, ops):
-    team_pins_their_own_final_image(service)
+    line = team_pins_their_own_final_image(service)
+    seen = run_cli("render", "--check", "--profile", str(ops), cwd=service)
+    assert seen.code == 1
+    assert (f" conflict  Dockerfile  (line {line}: the edits and this render change the same "
+            "lines)") in seen.out.splitlines()
+
     result = run_cli("update", "--profile", str(ops), cwd=service)
     assert result.code == 1, result.err
 

@@ -22,6 +22,7 @@ CONFLICT_START = "<<<<<<< "
 class MergedText:
     text: str
     conflicts: tuple[int, ...]  # 1-based line of each conflict in `text`
+    on_disk: tuple[int, ...]  # the same conflicts, as lines of the file on disk now
     edited: frozenset[int]  # 1-based lines of `text` that only the edits on disk put there
     rejects: str | None  # rej mode: the hunks of this render that could not be applied
 
@@ -51,6 +52,7 @@ def merge_text(name: str, base: str | None, current: str, rendered: str,
         regions = m.reprocess_merge_regions(regions)
     out: list[str] = []
     conflicts: list[int] = []
+    on_disk: list[int] = []
     edited: set[int] = set()
     hunks: list[str] = []
     for region in regions:
@@ -69,6 +71,7 @@ def merge_text(name: str, base: str | None, current: str, rendered: str,
             _, zs, ze, as_, ae, bs, be = region
             line = len(out) + 1
             conflicts.append(line)
+            on_disk.append(as_ + 1)
             ours, theirs = a[as_:ae], b[bs:be]
             theirs_base = o[zs:ze] if zs is not None else []
             if mode == INLINE:
@@ -90,7 +93,8 @@ def merge_text(name: str, base: str | None, current: str, rendered: str,
                    f"to {name},\n# because the file on disk changes the same lines. Apply them "
                    "by hand, then delete this file.\n"
                    f"--- {name} ({LAST})\n+++ {name} ({THIS})\n" + "".join(hunks))
-    return MergedText("".join(out), tuple(conflicts), frozenset(edited), rejects)
+    return MergedText("".join(out), tuple(conflicts), tuple(on_disk), frozenset(edited),
+                      rejects)
 
 
 def _hunk(name: str, line: int, base_at: int | None, removed: list[str], added_at: int,

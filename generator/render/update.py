@@ -187,7 +187,7 @@ def assess(update: UpdatePlan, profile: Profile) -> tuple[str, list[FileState]]:
         if f.relative in broken and not marker_line(current):
             states.append(FileState("drift", path, "; ".join(broken[f.relative]), to_render))
         elif action == CONFLICT:
-            lines = ", ".join(map(str, f.merged.conflicts)) if f.merged else ""
+            lines = ", ".join(map(str, f.merged.on_disk)) if f.merged else ""
             why = ("no record of the last render to merge from" if f.base is None
                    else "the edits and this render change the same lines")
             states.append(FileState("conflict", path, f"line {lines}: {why}", to_render))

@@ -354,7 +354,7 @@ def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path) -> Pre
             planned.append(PlannedFile(f.planned.path, f.relative, f.text, UPDATE, current))
         else:
             if f.action == CONFLICT and f.base is not None:
-                lines = ", ".join(map(str, f.merged.conflicts))
+                lines = ", ".join(map(str, f.merged.on_disk))
                 notes[f.relative] = (f"edited on line {lines}, which this change also "
                                      "changes; replacing it loses the edits")
             planned.append(f.planned)
