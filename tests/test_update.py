@@ -200,7 +200,12 @@ def test_a_conflicting_edit_is_marked_named_and_exits_1(service, ops):
     assert not [p for p in service.rglob("*") if p.name.endswith(".tmp")]
 
     unresolved = run_cli("render", "--check", "--profile", str(ops), cwd=service)
-    assert unresolved.code == 1 and "a conflict is not resolved yet" in unresolved.out
+    assert unresolved.code == 1
+    assert f"Dockerfile  (line {marker}: a conflict is not resolved yet)" in unresolved.out
+    before = tree(service)
+    again = run_cli("update", "--profile", str(ops), cwd=service)
+    assert again.code == 1 and f"not resolved yet at Dockerfile:{marker}" in again.err
+    assert tree(service) == before  # nothing is merged into a file still in conflict
 
     # the team keeps its own pin and the ops team's memory limit
     def keep(side: str, body: str) -> str:

@@ -62,6 +62,11 @@ class FileUpdate:
         current = self.planned.current
         return current is not None and current != self.base and current != self.planned.text
 
+    @property
+    def unresolved(self) -> int | None:
+        """The line of a conflict marker an earlier `update` left in the file on disk."""
+        return marker_line(self.planned.current)
+
     def where(self, line: int) -> str:
         return f"{self.planned.path}:{line}"
 
@@ -87,7 +92,7 @@ class UpdatePlan:
     def checked_texts(self) -> dict[str, str]:
         """Every file `update` would leave on disk, less those holding conflict markers."""
         return {f.relative: f.text for f in self.files
-                if not (f.action == CONFLICT and self.mode == INLINE)}
+                if not (f.action == CONFLICT and self.mode == INLINE) and not f.unresolved}
 
     def writes(self) -> list[PlannedFile]:
         """The files to write: merged outputs, `.rej` files, the new record."""
@@ -150,7 +155,13 @@ def broken_rules(update: UpdatePlan, profile: Profile) -> list[tuple[str, str]]:
 
 
 def checked_update(update: UpdatePlan, profile: Profile) -> UpdatePlan:
-    """The plan, if every file it leaves on disk passes tightship's rules; else nothing."""
+    """The plan, if no earlier conflict is left and every file it leaves on disk passes
+    tightship's rules; else nothing is written."""
+    left = [f.where(f.unresolved) for f in update.files if f.unresolved]
+    if left:
+        raise ConflictError(f"a conflict of an earlier update is not resolved yet at "
+                            f"{', '.join(left)}: resolve it (keep the lines you want, remove the "
+                            "<<<<<<< ======= >>>>>>> lines), then run `tightship update` again")
     problems = broken_rules(update, profile)
     if problems:
         raise EditBreaksRules("the files merged with the edits on disk break tightship's "
@@ -184,16 +195,16 @@ def assess(update: UpdatePlan, profile: Profile) -> tuple[str, list[FileState]]:
     for f in update.files:
         path, action, current = f.planned.path, f.action, f.planned.current
         to_render = unified(f.relative, current, f.planned.text)
-        if f.relative in broken and not marker_line(current):
+        if f.unresolved:
+            states.append(FileState("conflict", path, f"line {f.unresolved}: a conflict is not "
+                                    "resolved yet", to_render))
+        elif f.relative in broken:
             states.append(FileState("drift", path, "; ".join(broken[f.relative]), to_render))
         elif action == CONFLICT:
             lines = ", ".join(map(str, f.merged.on_disk)) if f.merged else ""
             why = ("no record of the last render to merge from" if f.base is None
                    else "the edits and this render change the same lines")
             states.append(FileState("conflict", path, f"line {lines}: {why}", to_render))
-        elif marker_line(current):
-            states.append(FileState("conflict", path, f"line {marker_line(current)}: a conflict "
-                                    "is not resolved yet", to_render))
         elif action == NEW:
             missing = update.recorded is None or f.relative in update.recorded
             states.append(FileState("drift" if missing else "update", path,
