@@ -229,9 +229,13 @@ def report_check(files: dict[str, str], out_dir: Path, profile, args: argparse.N
         print(f"{item.word:>9}  {item.path}{detail}", file=out)
         if args.diff and item.diff:
             out.write(item.diff)
+    pending = [i for i in files_seen if i.word == "update"]
     if state == DRIFTED:
         print("drifted: files on disk differ from what tightship would write in a way "
               "`tightship update` cannot merge or tightship's rules refuse", file=out)
+    elif state == NEEDS_UPDATE and all(i.path.name == "rendered.json" for i in pending):
+        print("needs update: nothing records this render yet; run `tightship update` and "
+              "commit .tightship/ with the files", file=out)
     elif state == NEEDS_UPDATE:
         print("needs update: the answers or the profile changed; run `tightship update` "
               "(the edits on disk still apply cleanly)", file=out)

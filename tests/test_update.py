@@ -259,3 +259,14 @@ def test_render_without_force_points_to_update(service):
     assert result.code == 1
     assert "`tightship update` merges" in result.err
     assert RUN_STEP in (service / "Dockerfile").read_text()
+
+
+def test_files_rendered_before_the_record_existed_need_one_update(tmp_path):
+    folder = copy_example("python", tmp_path)
+    assert run_cli("render", cwd=folder).code == 0
+    shutil.rmtree(folder / ".tightship")
+    result = run_cli("render", "--check", cwd=folder)
+    assert result.code == 4
+    assert "nothing records this render yet" in result.out
+    assert run_cli("update", cwd=folder).code == 0
+    assert run_cli("render", "--check", cwd=folder).code == 0
