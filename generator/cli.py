@@ -221,7 +221,7 @@ CHECK_EXIT = {"up to date": 0, "drifted": 1, "needs update": 4}
 def report_check(files: dict[str, str], out_dir: Path, profile, args: argparse.Namespace,
                  out: TextIO) -> int:
     """`render --check` and `update --check`: 0 up to date, 4 needs update, 1 drifted."""
-    from generator.render.update import DRIFTED, NEEDS_UPDATE, assess, plan_update
+    from generator.render.update import assess, plan_update, verdict
 
     state, files_seen = assess(plan_update(files, out_dir), profile)
     for item in files_seen:
@@ -229,23 +229,14 @@ def report_check(files: dict[str, str], out_dir: Path, profile, args: argparse.N
         print(f"{item.word:>9}  {item.path}{detail}", file=out)
         if args.diff and item.diff:
             out.write(item.diff)
-    pending = [i for i in files_seen if i.word == "update"]
-    if state == DRIFTED:
-        print("drifted: files on disk differ from what tightship would write in a way "
-              "`tightship update` cannot merge or tightship's rules refuse", file=out)
-    elif state == NEEDS_UPDATE and all(i.path.name == "rendered.json" for i in pending):
-        print("needs update: nothing records this render yet; run `tightship update` and "
-              "commit .tightship/ with the files", file=out)
-    elif state == NEEDS_UPDATE:
-        print("needs update: the answers or the profile changed; run `tightship update` "
-              "(the edits on disk still apply cleanly)", file=out)
+    if verdict(state, files_seen):
+        print(verdict(state, files_seen), file=out)
     return CHECK_EXIT[state]
 
 
 def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.render.basis import RECORD_FILE
     from generator.render.pipeline import load_spec, render_checked
-    from generator.render.update import checked_update, plan_update
+    from generator.render.update import checked_update, conflict_report, plan_update
     from generator.render.writer import write
 
     answers_path = Path(args.answers)
@@ -261,18 +252,9 @@ def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
     print(f"{update.record.status:>9}  {update.record.path}", file=out)
     for name in update.gone:
         print(f"     gone  {out_dir / name} (no longer rendered; left as it is)", file=out)
-    for item in update.conflicts:
-        where = ", ".join(item.where(line) for line in item.merged.conflicts)
-        how = (f"the lines on disk kept, this render's change in {item.planned.path}.rej"
-               if args.conflict == "rej" else "marked with <<<<<<< lines")
-        why = ("the edits and this render change the same lines" if item.base is not None
-               else f"no record of the last render in {out_dir / RECORD_FILE} to merge from")
-        print(f"conflict: {where}: {why} ({how})", file=out)
-    if update.conflicts:
-        print(f"{len(update.conflicts)} file(s) in conflict: resolve them, then run "
-              "`tightship render --check`", file=out)
-        return 1
-    return 0
+    for line in conflict_report(update):
+        print(line, file=out)
+    return 1 if update.conflicts else 0
 
 
 def cmd_pin(args: argparse.Namespace, out: TextIO) -> int:

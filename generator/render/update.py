@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConflictError, TightshipError
-from generator.render.basis import RECORD_FILE, read_record, record_text
-from generator.render.merge import CONFLICT_START, INLINE, MergedText, merge_text, unified
+from generator.render.basis import RECORD_DIR, RECORD_FILE, read_record, record_text
+from generator.render.merge import CONFLICT_START, INLINE, REJ, MergedText, merge_text, unified
 from generator.render.pipeline import rule_findings
 from generator.render.profiles import Profile
 from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan
@@ -221,3 +221,35 @@ def assess(update: UpdatePlan, profile: Profile) -> tuple[str, list[FileState]]:
     state = (DRIFTED if words & {"drift", "conflict"} else
              NEEDS_UPDATE if "update" in words else UP_TO_DATE)
     return state, states
+
+
+def verdict(state: str, states: Sequence[FileState]) -> str | None:
+    """The closing line of `render --check`."""
+    pending = [s for s in states if s.word == "update"]
+    if state == DRIFTED:
+        return ("drifted: files on disk differ from what tightship would write in a way "
+                "`tightship update` cannot merge or tightship's rules refuse")
+    if state == NEEDS_UPDATE and all(s.path.as_posix().endswith(RECORD_FILE) for s in pending):
+        return ("needs update: nothing records this render yet; run `tightship update` and "
+                f"commit {RECORD_DIR}/ with the files")
+    if state == NEEDS_UPDATE:
+        return ("needs update: the answers or the profile changed; run `tightship update` "
+                "(the edits on disk still apply cleanly)")
+    return None
+
+
+def conflict_report(update: UpdatePlan) -> list[str]:
+    """One line per file in conflict after `update`, naming its lines, then what to do."""
+    lines = []
+    for item in update.conflicts:
+        where = ", ".join(item.where(line) for line in item.merged.conflicts)
+        how = (f"the lines on disk kept, this render's change in {item.planned.path}.rej"
+               if update.mode == REJ else "marked with <<<<<<< lines")
+        why = ("the edits and this render change the same lines" if item.base is not None
+               else f"no record of the last render in {update.out_dir / RECORD_FILE} to merge "
+                    "from")
+        lines.append(f"conflict: {where}: {why} ({how})")
+    if lines:
+        lines.append(f"{len(lines)} file(s) in conflict: resolve them, then run "
+                     "`tightship render --check`")
+    return lines
