@@ -8,7 +8,7 @@ to the writer whole, so the files on disk change all together or not at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.errors import ConflictError, TightshipError
@@ -96,8 +96,8 @@ class UpdatePlan:
 
     def writes(self) -> list[PlannedFile]:
         """The files to write: merged outputs, `.rej` files, the new record."""
-        out = [PlannedFile(f.planned.path, f.relative, f.text,
-                           CREATE if f.planned.current is None else UPDATE, f.planned.current)
+        out = [replace(f.planned, text=f.text,
+                       status=CREATE if f.planned.current is None else UPDATE)
                for f in self.files if f.action != SAME]
         rejects = {f"{f.relative}.rej": f.merged.rejects for f in self.files
                    if f.merged is not None and f.merged.rejects}

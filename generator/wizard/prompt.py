@@ -14,6 +14,7 @@ propagate (KeyboardInterrupt, EOFError) for the command line to report.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -347,11 +348,11 @@ def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path) -> Pre
     for f in update.files:
         current = f.planned.current
         if f.action == SAME:
-            planned.append(PlannedFile(f.planned.path, f.relative, current, IDENTICAL, current))
+            planned.append(dataclasses.replace(f.planned, text=current, status=IDENTICAL))
         elif f.action in (REPLACE, MERGE):
             merged[f.relative] = (("update", "untouched since the last render") if f.action ==
                                   REPLACE else ("merge", "edited: the edits are kept"))
-            planned.append(PlannedFile(f.planned.path, f.relative, f.text, UPDATE, current))
+            planned.append(dataclasses.replace(f.planned, text=f.text, status=UPDATE))
         else:
             if f.action == CONFLICT and f.base is not None:
                 lines = ", ".join(map(str, f.merged.on_disk))
