@@ -17,7 +17,7 @@ from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
-from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
+from generator.values import SYSTEM_DIRS, looks_secret
 
 # Runtimes whose final image has an interpreter that can probe HTTP without curl.
 HTTP_PROBE_RUNTIMES = ("python", "node")
@@ -175,7 +175,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
 
     env = a.get("env", {})
     for key in env:
-        if SECRET_NAME_RE.search(key):
+        if looks_secret(key):
             raise error(f"'{key}' looks like a secret: list it under `secrets` so it is "
                         "mounted at run time, never baked into the image (B09)", "env", key)
     caps = a.get("capabilities", {})
