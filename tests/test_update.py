@@ -13,8 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_support import copy_example, run_cli
+from cli_support import EXAMPLES, copy_example, run_cli
 from ruamel.yaml import YAML
+
+from generator.render.pipeline import load_spec
 
 NEW_DIGEST = "sha256:" + "1" * 64
 TEAM_DIGEST = "sha256:" + "2" * 64
@@ -22,16 +24,26 @@ RUN_STEP = "RUN python3 -m compileall -q app\n"
 ANNOTATION = "    team.example.com/owner: payments\n"
 ENVIRONMENT = "    environment:\n      FEATURE_FLAGS: beta\n"
 
+
+
+def python_image() -> tuple[str, dict]:
+    """The profile key and entry of the image the python example runs on by default."""
+    spec, profile = load_spec(EXAMPLES / "python" / "tightship.yaml", "default")
+    return spec.run_image.key, dict(profile.data["images"][spec.run_image.key])
+
+
+KEY, IMAGE = python_image()
+REF = IMAGE["ref"]
 OPS_PROFILE = f"""\
 name: ops-next
 extends: default
 images:
-  python-3.12:
-    ref: python:3.12-slim-bookworm
+  {KEY}:
+    ref: {REF}
     digest: {NEW_DIGEST}
     pinned: '2026-12-01'
-    shell: true
-    packages: apt
+    shell: {str(IMAGE.get("shell", False)).lower()}
+    packages: {IMAGE.get("packages", "none")}
 limits:
   default: {{memory: 128Mi}}
 """
@@ -165,7 +177,7 @@ def team_pins_their_own_final_image(service: Path) -> int:
     path = service / "Dockerfile"
     lines = path.read_text().splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines) if line.endswith(" AS final\n"))
-    lines[number] = f"FROM python:3.12-slim-bookworm@{TEAM_DIGEST} AS final\n"
+    lines[number] = f"FROM {REF}@{TEAM_DIGEST} AS final\n"
     path.write_text("".join(lines))
     compose = service / "compose.yaml"
     compose.write_text(compose.read_text().replace("mem_limit: 256m", "mem_limit: 512m"))
@@ -225,9 +237,9 @@ def test_conflicts_can_go_to_rej_files_instead(service, ops):
     assert result.code == 1
     text = (service / "Dockerfile").read_text()
     assert "<<<<<<<" not in text
-    assert text.splitlines()[line - 1] == f"FROM python:3.12-slim-bookworm@{TEAM_DIGEST} AS final"
+    assert text.splitlines()[line - 1] == f"FROM {REF}@{TEAM_DIGEST} AS final"
     rejected = (service / "Dockerfile.rej").read_text()
-    assert f"+FROM python:3.12-slim-bookworm@{NEW_DIGEST} AS final\n" in rejected
+    assert f"+FROM {REF}@{NEW_DIGEST} AS final\n" in rejected
     assert f"conflicts with Dockerfile:{line} on disk" in rejected
     assert f"conflict: Dockerfile:{line}:" in result.out and "Dockerfile.rej" in result.out
     assert (service / "compose.yaml.rej").exists()

@@ -8,6 +8,7 @@ lowered the memory limit. The team had added a RUN step, an annotation and an en
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import engine_support
@@ -15,6 +16,8 @@ import pytest
 from cli_support import copy_example, run_cli
 from ruamel.yaml import YAML
 from test_engine_compose import compose_command, compose_up, host_has_apparmor
+
+from generator.render.pipeline import load_spec
 
 pytestmark = pytest.mark.engine
 
@@ -25,17 +28,18 @@ RUN_STEP = "RUN echo 'kept across updates' > /app/EDITED\n"
 def test_an_updated_service_with_edits_builds_and_runs_healthy(engine, engine_profile,
                                                                 registry_images, tmp_path):
     compose_command()
-    ref, fields = engine_support.PROFILE_IMAGES["python-3.11"]
+    folder = copy_example("python", tmp_path)
+    key = load_spec(folder / "tightship.yaml", str(engine_profile))[0].run_image.key
+    ref, fields = engine_support.PROFILE_IMAGES[key]
     apparmor = "" if host_has_apparmor(engine) else "apparmor:\n  compose: false\n"
     last = tmp_path / "ops-last.yaml"
+    old_entry = {"ref": ref, "digest": OLD_DIGEST, "pinned": "2026-01-01", **fields}
     last.write_text(f"name: ops-last\nextends: {engine_profile}\n{apparmor}images:\n"
-                    f"  python-3.11: {{ref: '{ref}', digest: '{OLD_DIGEST}', "
-                    "pinned: '2026-01-01', shell: true, packages: apt}\n")
+                    f"  {key}: {json.dumps(old_entry)}\n")
     now = tmp_path / "ops-next.yaml"
     now.write_text(f"name: ops-next\nextends: {engine_profile}\n{apparmor}"
                    "limits:\n  default: {memory: 96Mi}\n")
 
-    folder = copy_example("python", tmp_path)
     suffix = uuid.uuid4().hex[:8]
     repository = f"{engine_support.TEST_TAG_PREFIX}update-python-{suffix}"
     sets = ("--set", f"run.image.repository={repository}",
