@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.errors import ConflictError, TightshipError
 from generator.render.basis import RECORD_DIR, RECORD_FILE, read_record, record_text
 from generator.render.merge import CONFLICT_START, INLINE, REJ, MergedText, merge_text, unified
-from generator.render.pipeline import rule_findings
+from generator.render.pipeline import compile_check, rule_findings
 from generator.render.profiles import Profile
 from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan
 
@@ -167,6 +167,7 @@ def checked_update(update: UpdatePlan, profile: Profile) -> UpdatePlan:
         raise EditBreaksRules("the files merged with the edits on disk break tightship's "
                               "own rules, so nothing was written: "
                               + "; ".join(message for _, message in problems))
+    compile_check(update.checked_texts())  # an edited AppArmor profile must still compile
     return update
 
 

@@ -331,8 +331,7 @@ class Wizard:
             if action == "replace" and not self.confirm_replace(ready.conflicts):
                 continue
             # a conflict is replaced only after the yes above; a merge keeps the edits
-            write(ready.planned, force=True)
-            result.planned = ready.planned
+            result.planned = write(ready.planned, force=True)
             result.written = True
             return result
 
