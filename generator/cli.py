@@ -416,11 +416,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.output:
         import io
 
-        from generator.render.writer import atomic_write
-
         report = io.StringIO()
         writer(findings, report, files_checked=checked, fail_on=fail_on, notes=notes)
-        atomic_write(Path(args.output), report.getvalue())
+        _write_report(Path(args.output), report.getvalue())
     else:
         writer(findings, out, files_checked=checked, fail_on=fail_on, notes=notes)
     return 1 if failing(findings, fail_on) else 0
@@ -434,6 +432,28 @@ def _report_place(path: Path) -> None:
     if not path.parent.is_dir():
         raise UserError(f"the folder {path.parent} does not exist; create it or name a file "
                         "in an existing folder", field="--output")
+
+
+def _write_report(path: Path, text: str) -> None:
+    """A file is replaced at once; a device or FIFO (/dev/stdout, a pipe) is written into."""
+    import stat
+
+    from generator.render.writer import atomic_write
+
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        special = False
+    except OSError as exc:
+        raise UserError(f"cannot write the report: {exc.strerror}", file=str(path)) from None
+    if not special:
+        atomic_write(path, text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise UserError(f"cannot write the report: {exc.strerror}", file=str(path)) from None
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
