@@ -98,8 +98,9 @@ def test_capabilities_come_back_with_their_reason():
 def test_exec_writable_drops_noexec_only_there():
     svc = the_service(compose_of("java", "writable=[/tmp, /var/cache/app]",
                                  "run.exec_writable=[/tmp]"))
-    assert svc["tmpfs"] == ["/tmp:rw,nosuid,nodev,size=64m",
-                            "/var/cache/app:rw,noexec,nosuid,nodev,size=64m"]
+    owner = "uid={0},gid={1}".format(*svc["user"].split(":"))
+    assert svc["tmpfs"] == [f"/tmp:rw,nosuid,nodev,size=64m,{owner},mode=1777",
+                            f"/var/cache/app:rw,noexec,nosuid,nodev,size=64m,{owner},mode=0750"]
 
 
 HARDENING_KEYS = {

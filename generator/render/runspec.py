@@ -28,6 +28,12 @@ DEFAULT_WRITABLE_SIZE = "64Mi"
 DEFAULT_K8S_VERSION = "1.35"
 # Where compose and Kubernetes mount run-time secrets (R13): one file per secret name.
 SECRETS_DIR = "/run/secrets"
+
+
+def kubernetes_secret(service: str) -> str:
+    """The Secret the operator creates with one key per declared secret (values never here)."""
+    return f"{service}-secrets"
+
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
 
 
@@ -152,11 +158,17 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
         if path not in spec.writable:
             raise error(f"{path} is not one of the writable paths", "run", "exec_writable", i)
 
+    replicas = run.get("replicas", 1)
+    if spec.volumes and replicas > 1:
+        raise error(f"{replicas} replicas cannot share the persistent volume "
+                    f"{spec.volumes[0].name} (ReadWriteOnce, one node at a time): run one "
+                    "replica", "run", "replicas")
+
     return RunSettings(
         host_address=host,
         publish=tuple(sorted(publish.items())),
         egress=tuple(egress),
-        replicas=run.get("replicas", 1),
+        replicas=replicas,
         image=built,
         calls_api=bool(run.get("calls_api", False)),
         namespace=namespace,

@@ -17,6 +17,7 @@ from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
+from generator.render.volumes import Volume, build_volumes
 from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
 
 # Runtimes whose final image has an interpreter that can probe HTTP without curl.
@@ -102,6 +103,7 @@ class Spec:
     labels: tuple[tuple[str, str], ...]
     confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
     ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
+    volumes: tuple[Volume, ...] = ()  # persistent data (volumes.py)
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
 
     @property
@@ -208,6 +210,8 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         confinement=build_confinement(a, layers, profile, runtime=runtime, ports=ports,
                                       egress=bool((a.get("run") or {}).get("egress"))),
         ci=CiGate.from_profile(profile.data),
+        volumes=build_volumes(a.get("volumes", []), workdir=a.get("workdir", "/app"),
+                              writable=writable, has_shell=run_image.shell, error=error),
     )
     return replace(spec, run=build_run(answers, profile, spec))
 

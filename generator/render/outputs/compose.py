@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, dockerfile, seccomp
-from generator.render.runspec import SECRETS_DIR
+from generator.render.runspec import SECRETS_DIR, kubernetes_secret
 from generator.render.spec import Spec
 
 FILE = "compose.yaml"
@@ -144,10 +144,18 @@ def apparmor_option(spec: Spec) -> str | None:
 
 
 def tmpfs_entry(spec: Spec, path: str) -> str:
+    """R06: one writable path as a tmpfs the service's UID owns.
+
+    A tmpfs comes up root-owned unless told otherwise, so a non-root service could not write
+    there: uid/gid/mode make it the service's. Shared scratch folders (/tmp) keep their
+    sticky 1777; the service's own folders get the Dockerfile's 0750.
+    """
     options = ["rw"]
     if path not in spec.run.exec_writable:
         options.append("noexec")
-    options += ["nosuid", "nodev", f"size={docker_bytes(spec.run.writable_size)}"]
+    mode = "1777" if path in dockerfile.SHARED_WRITABLE else dockerfile.OWN_FOLDER_MODE
+    options += ["nosuid", "nodev", f"size={docker_bytes(spec.run.writable_size)}",
+                f"uid={spec.user.uid}", f"gid={spec.user.gid}", f"mode={mode}"]
     return f"{path}:{','.join(options)}"
 
 
@@ -207,10 +215,19 @@ def service(spec: Spec) -> CommentedMap:
          if spec.ports else None),
         ("ports", ports),
         ("networks", sequence([network_name(spec)]), "R14: its own network, no host network"),
+        ("volumes", sequence([volume_entry(v) for v in spec.volumes],
+                             ["R11: named volumes only, never a host path" if i == 0 else None
+                              for i in range(len(spec.volumes))])
+         if spec.volumes else None),
         ("secrets", sequence(spec.secrets) if spec.secrets else None,
          "R13: files under /run/secrets, never values"),
     )
     return node
+
+
+def volume_entry(volume) -> str:
+    """A named volume (never a host path, R11); a fresh one takes the image folder's owner."""
+    return f"{volume.name}:{volume.path}" + (":ro" if volume.read_only else "")
 
 
 def _host(address: str) -> str:
@@ -238,6 +255,10 @@ def compose_document(spec: Spec) -> CommentedMap:
         ("services", mapping((spec.service, service(spec)))),
         ("networks", mapping((network_name(spec), _network(spec)))),
     )
+    if spec.volumes:
+        doc["volumes"] = mapping(*(
+            (v.name, mapping(), "persistent: kept by `compose down`, removed only by "
+             "`down -v`" if i == 0 else None) for i, v in enumerate(spec.volumes)))
     if spec.secrets:
         doc["secrets"] = mapping(*(
             (name, mapping(("file", f"./secrets/{name}")),
@@ -247,5 +268,18 @@ def compose_document(spec: Spec) -> CommentedMap:
     return doc
 
 
+def secrets_note(spec: Spec) -> str | None:
+    """Where a user puts each secret's value before `compose up`, and who must read it."""
+    if not spec.secrets:
+        return None
+    files = ", ".join(f"./secrets/{name}" for name in spec.secrets)
+    return (f"R13: before `compose up`, write each secret's value to {files}\n"
+            f"(one file each, outside version control), readable by UID {spec.user.uid}: "
+            f"`chown {spec.user.uid}:{spec.user.gid}` and `chmod 0400` it.\n"
+            f"Kubernetes reads the same names from the Secret {kubernetes_secret(spec.service)}.")
+
+
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    return {FILE: dump_yaml(compose_document(spec), header(spec, "the compose service"))}
+    notes = [n for n in (secrets_note(spec),) if n]
+    return {FILE: dump_yaml(compose_document(spec),
+                            header(spec, "the compose service", *notes))}
