@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
 from generator.render.validation import fail
+from generator.values import SECRETS_DIR  # R13: one file per secret name
 from generator.yamlio import locate
 
 if TYPE_CHECKING:  # spec.py imports this module: no import cycle at run time
@@ -26,8 +27,6 @@ DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 DEFAULT_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_WRITABLE_SIZE = "64Mi"
 DEFAULT_K8S_VERSION = "1.35"
-# Where compose and Kubernetes mount run-time secrets (R13): one file per secret name.
-SECRETS_DIR = "/run/secrets"
 
 
 def kubernetes_secret(service: str) -> str:

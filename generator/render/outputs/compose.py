@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from generator.render.outputs import apparmor, dockerfile, seccomp
 from generator.render.runspec import SECRETS_DIR, kubernetes_secret
 from generator.render.spec import Spec
+from generator.values import PORT_START_SYSCTL
 
 FILE = "compose.yaml"
 # Scalars a YAML 1.1 reader (PyYAML in docker-compose, go-yaml in kubectl) would not read back
@@ -200,6 +201,10 @@ def service(spec: Spec) -> CommentedMap:
                            ["R06: the declared writable paths, size-limited"
                             if i == 0 else None for i in range(len(spec.writable))])
          if spec.writable else None),
+        ("sysctls", mapping((PORT_START_SYSCTL, DoubleQuotedScalarString(str(spec.port_start)),
+                             f"port {spec.port_start} as non-root, no capability: the "
+                             "container's own network namespace")) if spec.port_start is not None
+         else None),
         ("cap_drop", sequence(["ALL"]), "R02: every capability dropped"),
         ("cap_add", sequence([cap for cap, _ in caps],
                              [f"R02: {reason}" for _, reason in caps]) if caps else None),

@@ -19,6 +19,7 @@ from generator.render.outputs import apparmor
 from generator.render.outputs.compose import dump_yaml, header, health_argv, mapping, sequence
 from generator.render.runspec import SECRETS_DIR, kubernetes_secret
 from generator.render.spec import Spec
+from generator.values import PORT_START_SYSCTL
 
 FOLDER = "k8s"
 NAME_LABEL = "app.kubernetes.io/name"
@@ -215,6 +216,11 @@ def _pod_security(spec: Spec) -> CommentedMap:
          "writes the emptyDirs and claims"),
         ("fsGroupChangePolicy", "OnRootMismatch", "relabel a claim only when its owner is wrong")
         if spec.volumes else ("fsGroupChangePolicy", None),
+        ("sysctls", sequence([mapping(("name", PORT_START_SYSCTL),
+                                      ("value", DoubleQuotedScalarString(str(spec.port_start))))])
+         if spec.port_start is not None else None,
+         f"port {spec.port_start} as non-root: a safe, namespaced sysctl (Pod Security "
+         "restricted allows it); no capability"),
         ("seccompProfile", mapping(*seccomp.items()), "R04: a seccomp profile, never Unconfined"),
         ("appArmorProfile", mapping(*apparmor.items()), "R05: an AppArmor profile")
         if _uses_apparmor_field(spec) else ("appArmorProfile", None),
