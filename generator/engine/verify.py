@@ -11,6 +11,8 @@ volumes and secret files are always removed afterwards.
 from __future__ import annotations
 
 import json
+import os
+import re
 import secrets as token
 import shutil
 import tempfile
@@ -63,6 +65,8 @@ def run_settings(compose_text: str, service: str, seccomp_text: str | None,
         elif option.startswith("apparmor=") and not apparmor_loaded:
             notes.append(("apparmor", f"{option} left out: this kernel has no AppArmor "
                                       "(the profile is compiled, not enforced)"))
+        elif option.startswith("apparmor="):
+            security.append(_interpolate(option))
         else:
             security.append(option)
     h = svc["healthcheck"]
@@ -89,6 +93,12 @@ def run_settings(compose_text: str, service: str, seccomp_text: str | None,
     if svc.get("sysctls"):
         settings["sysctls"] = dict(svc["sysctls"])
     return settings, notes
+
+
+def _interpolate(text: str) -> str:
+    """compose's `${NAME:-default}`, as docker-compose reads it from this environment."""
+    return re.sub(r"\$\{([A-Z_][A-Z0-9_]*):-([^}]*)\}",
+                  lambda m: os.environ.get(m.group(1)) or m.group(2), text)
 
 
 def writable_paths(compose_text: str, service: str) -> list[str]:

@@ -131,16 +131,22 @@ def seccomp_option(spec: Spec) -> str | None:
     return f"seccomp=./{seccomp.FILE}"
 
 
-def apparmor_option(spec: Spec) -> str | None:
-    """R05: the `apparmor=` security option, or None for Docker's default (docker-default).
+# The environment variable that names the AppArmor profile compose applies (R05).
+APPARMOR_SWITCH = "TIGHTSHIP_APPARMOR"
+DOCKER_DEFAULT_APPARMOR = "docker-default"
 
-    The single place compose chooses an AppArmor profile: the generated one when the profile
-    says so (`apparmor.compose`, the default), since every host must load it first
-    (`apparmor_parser -r apparmor/tightship-SERVICE`); Docker's own default profile otherwise,
-    for hosts without AppArmor, where any `apparmor=` option stops the container starting.
+
+def apparmor_option(spec: Spec) -> str | None:
+    """R05: the `apparmor=` security option, or None to leave Docker's default alone.
+
+    The single place compose chooses an AppArmor profile. An AppArmor host refuses to start a
+    container whose profile is not loaded, so the first `compose up` uses Docker's own
+    docker-default (which Docker loads itself, and which a host without AppArmor ignores);
+    once `apparmor_parser -r apparmor/tightship-SERVICE` has loaded the generated profile,
+    `TIGHTSHIP_APPARMOR=tightship-SERVICE` (in the shell or in `.env`) applies it.
     """
     if spec.confinement.apparmor_in_compose:
-        return f"apparmor={apparmor.profile_name(spec)}"
+        return f"apparmor=${{{APPARMOR_SWITCH}:-{DOCKER_DEFAULT_APPARMOR}}}"
     return None
 
 
@@ -173,7 +179,8 @@ def service(spec: Spec) -> CommentedMap:
     security = ["no-new-privileges:true"]
     security_why = ["R03: no privilege gain through setuid files"]
     for option, why in ((seccomp_option(spec), "R04: the generated seccomp profile"),
-                        (apparmor_option(spec), "R05: the generated AppArmor profile")):
+                        (apparmor_option(spec), "R05: AppArmor; set TIGHTSHIP_APPARMOR="
+                         f"{apparmor.profile_name(spec)} once the host has loaded it")):
         if option:
             security.append(option)
             security_why.append(why)
