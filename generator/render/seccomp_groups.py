@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ def _libseccomp():
     return pyseccomp
 
 
-@lru_cache(maxsize=None)
+@cache
 def syscall_numbers(name: str) -> tuple[int, int]:
     """(x86_64, aarch64) numbers of `name`; negative where that architecture lacks it."""
     lib = _libseccomp()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -27,7 +27,7 @@ def fail(message: str, layers: Sequence[Layer], path: Sequence[Any],
     return UserError(message, file=file, line=line, field=dotted(path) or None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(schema_name: str) -> Draft202012Validator:
     schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
     return Draft202012Validator(schema)

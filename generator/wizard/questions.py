@@ -16,7 +16,7 @@ import copy
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +224,7 @@ def lookup(data: dict, key: str) -> Any:
 
 # --- the answers file's own schema, key by key --------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _subschema_validator(key: str) -> Draft202012Validator:
     root = schema(ANSWERS_SCHEMA)
     node: dict = root
