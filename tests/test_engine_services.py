@@ -231,10 +231,10 @@ def test_port_80_binds_through_the_generated_sysctl_only(engine, engine_profile,
 
 # --- services whose build tool the runtimes are gaining ----------------------------------------
 
-def needs_build_tool(folder: Path, tool: str) -> None:
-    """Run only once the rendered Dockerfile installs with `tool` (pnpm, uv)."""
-    if tool not in (folder / "Dockerfile").read_text():
-        pytest.skip(f"the {folder.name} example needs a build with {tool}, which the "
+def needs_build_tool(folder: Path, install: str) -> None:
+    """Run only once the rendered Dockerfile installs with that tool (`pnpm install`, `uv sync`)."""
+    if install not in (folder / "Dockerfile").read_text():
+        pytest.skip(f"the {folder.name} example needs a build with `{install}`, which the "
                     "runtime does not offer yet")
 
 
@@ -244,7 +244,7 @@ def test_express_on_port_80_answers_the_host(engine, engine_profile, tmp_path):
     svc = render_into(folder, engine_profile, repository("express-pnpm"),
                       f"run.publish={{80: {port}}}")
     assert svc["sysctls"] == {PORT_START: "80"}
-    needs_build_tool(folder, "pnpm")
+    needs_build_tool(folder, "pnpm install")
     build(engine, folder, svc)
     with project(engine, folder, "express") as compose:
         compose("up", "-d", "--no-build")
@@ -261,7 +261,7 @@ def test_django_keeps_uploads_and_reads_its_key_at_start(engine, engine_profile,
             f"run.publish={{8000: {port}}}"]
     svc = render_into(folder, engine_profile, *sets)
     assert svc["volumes"] == ["uploads:/data/uploads"]
-    needs_build_tool(folder, "uv")
+    needs_build_tool(folder, "uv sync")
     write_secrets(folder, svc)
     build(engine, folder, svc)
     marker = "/data/uploads/.tightship-persisted"
