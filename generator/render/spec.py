@@ -19,10 +19,10 @@ from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
 from generator.render.volumes import Volume, build_volumes
 from generator.values import (
-    SECRET_NAME_RE,
     SECRETS_DIR,
     SYSTEM_DIRS,
     UNPRIVILEGED_PORT_START,
+    looks_secret,
     secret_file_env,
 )
 
@@ -198,10 +198,10 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
                             f"{secret!r} under secrets, or point it at {SECRETS_DIR}/NAME of "
                             "one that is", "env", key)
             continue
-        if secret == "" and SECRET_NAME_RE.search(key):
+        if secret == "" and looks_secret(key):
             raise error(f"'{key}' looks like a secret's file, but {value!r} is not under "
                         f"{SECRETS_DIR}/: name a declared secret there (R13)", "env", key)
-        if SECRET_NAME_RE.search(key):
+        if looks_secret(key):
             raise error(f"'{key}' looks like a secret: list it under `secrets` so it is "
                         "mounted at run time, never baked into the image (B09)", "env", key)
     caps = a.get("capabilities", {})

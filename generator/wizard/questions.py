@@ -27,9 +27,9 @@ from generator.render.profiles import Profile
 from generator.render.spec import HTTP_PROBE_RUNTIMES
 from generator.render.validation import CONTROL_RE, _explain, schema
 from generator.values import (
-    SECRET_NAME_RE,
     SYSTEM_DIRS,
     UNPRIVILEGED_PORT_START,
+    looks_secret,
     secret_file_env,
 )
 from generator.wizard import detect
@@ -466,7 +466,7 @@ def _env_check(value: dict, ctx: Context) -> str | None:
     for key, item in value.items():
         if secret_file_env(key, item):
             continue  # names a secret's file; render checks that the secret is declared
-        if SECRET_NAME_RE.search(key):
+        if looks_secret(key):
             return (f"'{key}' looks like a secret: list it under secrets (the next question) "
                     "so it is mounted at run time, never baked into the image (B09)")
     return None
