@@ -17,23 +17,23 @@ from generator.render.pipeline import render_service
 
 pytestmark = pytest.mark.engine
 
-# probe kind -> (example whose seccomp profile and run settings apply, image key, idle command)
+# probe kind -> (example whose seccomp profile and run settings apply, image, idle command)
 CASES = {
-    "busybox": ("go", "distroless-static", None),
-    "python3": ("python", "python-3.11", ["python3", "-c", "import time; time.sleep(120)"]),
-    "sh": ("generic", "debian-bookworm", ["sleep", "120"]),
+    "busybox": ("go", engine_support.DISTROLESS_IMAGE, None),
+    "python3": ("python", engine_support.PYTHON_IMAGE,
+                ["python3", "-c", "import time; time.sleep(120)"]),
+    "sh": ("generic", engine_support.DEBIAN_IMAGE, ["sleep", "120"]),
 }
 
 
 @pytest.mark.parametrize("kind", list(CASES))
 def test_probe_writes_each_path_and_is_refused_unshare(engine, engine_profile, registry_images,
                                                        kind):
-    example, image_key, idle = CASES[kind]
+    example, image, idle = CASES[kind]
     files = render_service(EXAMPLES / example / "tightship.yaml", str(engine_profile), [])
     service = next(iter(YAML(typ="safe").load(files["compose.yaml"])["services"]))
     settings, _ = run_settings(files["compose.yaml"], service, files["seccomp.json"], False)
     settings.pop("healthcheck")
-    image = engine_support.PROFILE_IMAGES[image_key][0]
     if kind == "busybox":
         busybox = probes.static_busybox()
         if busybox is None:
