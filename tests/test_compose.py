@@ -98,7 +98,8 @@ def test_capabilities_come_back_with_their_reason():
 def test_exec_writable_drops_noexec_only_there():
     svc = the_service(compose_of("java", "writable=[/tmp, /var/cache/app]",
                                  "run.exec_writable=[/tmp]"))
-    owner = "uid={0},gid={1}".format(*svc["user"].split(":"))
+    uid, gid = svc["user"].split(":")
+    owner = f"uid={uid},gid={gid}"
     assert svc["tmpfs"] == [f"/tmp:rw,nosuid,nodev,size=64m,{owner},mode=1777",
                             f"/var/cache/app:rw,noexec,nosuid,nodev,size=64m,{owner},mode=0750"]
 
