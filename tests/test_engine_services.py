@@ -229,6 +229,32 @@ def test_port_80_binds_through_the_generated_sysctl_only(engine, engine_profile,
         assert int(engine_support.proc_status(container)["CapEff"], 16) == 0
 
 
+# --- web servers of each runtime, under the static groups ----------------------------------------
+
+# example -> (container port, the install its build needs, if the runtimes are still gaining it)
+WEB = {"go-cmd-vendor": (8080, None),      # Go's net/http (with chi)
+       "ts-api": (8080, None),             # node, Express
+       "fastapi-poetry": (8000, "poetry")}  # uvicorn
+
+
+@pytest.mark.parametrize("name", list(WEB))
+def test_web_server_answers_the_host_under_the_generated_profile(engine, engine_profile,
+                                                                 tmp_path, name):
+    container_port, install = WEB[name]
+    folder = copy_example(name, tmp_path)
+    port = free_port()
+    svc = render_into(folder, engine_profile, repository(name),
+                      f"run.publish={{{container_port}: {port}}}")
+    assert "seccomp=./seccomp.json" in svc["security_opt"]
+    if install:
+        needs_build_tool(folder, install)
+    build(engine, folder, svc)
+    with project(engine, folder, name) as compose:
+        compose("up", "-d", "--no-build")
+        engine_support.wait_healthy(compose.container(engine), timeout=120)
+        assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+
+
 # --- services whose build tool the runtimes are gaining ----------------------------------------
 
 def needs_build_tool(folder: Path, install: str) -> None:
