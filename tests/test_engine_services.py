@@ -231,10 +231,10 @@ def test_port_80_binds_through_the_generated_sysctl_only(engine, engine_profile,
 
 # --- web servers of each runtime, under the static groups ----------------------------------------
 
-# example -> (container port, the install its build needs, if the runtimes are still gaining it)
+# example -> (container port, what its Dockerfile needs, if the runtimes are still gaining it)
 WEB = {"go-cmd-vendor": (8080, None),      # Go's net/http (with chi)
-       "ts-api": (8080, None),             # node, Express
-       "fastapi-poetry": (8000, "poetry")}  # uvicorn
+       "ts-api": (8080, "/app/dist"),      # node, Express, once its tsc output is copied
+       "fastapi-poetry": (8000, "poetry-requirements")}  # uvicorn, once poetry.lock is read
 
 
 @pytest.mark.parametrize("name", list(WEB))
@@ -260,8 +260,8 @@ def test_web_server_answers_the_host_under_the_generated_profile(engine, engine_
 def needs_build_tool(folder: Path, install: str) -> None:
     """Run only once the rendered Dockerfile installs with that tool (`pnpm install`, `uv sync`)."""
     if install not in (folder / "Dockerfile").read_text():
-        pytest.skip(f"the {folder.name} example needs a build with `{install}`, which the "
-                    "runtime does not offer yet")
+        pytest.skip(f"the {folder.name} example needs `{install}` in its Dockerfile: a build "
+                    "the runtime does not offer yet")
 
 
 def test_express_on_port_80_answers_the_host(engine, engine_profile, tmp_path):
