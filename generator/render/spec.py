@@ -6,12 +6,14 @@ the JSON Schema cannot express names the file, line and field of the offending a
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.errors import UserError
+from generator.messages import clip as shown_path
 from generator.render.answers import Answers
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
@@ -20,10 +22,11 @@ from generator.render.validation import fail
 from generator.render.volumes import Volume, build_volumes
 from generator.values import (
     SECRETS_DIR,
-    SYSTEM_DIRS,
     UNPRIVILEGED_PORT_START,
     looks_secret,
+    normal_path,
     secret_file_env,
+    system_path,
 )
 
 # Runtimes whose final image has an interpreter that can probe HTTP without curl.
@@ -112,6 +115,8 @@ class Spec:
     volumes: tuple[Volume, ...] = ()  # persistent data (volumes.py)
     port_start: int | None = None  # the lowered net.ipv4.ip_unprivileged_port_start, if any
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
+    # The answers it was built from, so a refusal of a rendered file can name the answer.
+    answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def has_build_stage(self) -> bool:
@@ -181,12 +186,14 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     def packages(names: list[str]) -> tuple[Package, ...]:
         return tuple(Package(n, profile.package_pins.get(n)) for n in sorted(names))
 
-    writable = tuple(a.get("writable", []))
+    writable = tuple(normal_path(p) for p in a.get("writable", []))
     for i, path in enumerate(writable):
-        normal = posixpath.normpath(path)
-        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
-            raise error(f"{path} cannot be writable: the root and system folders stay "
-                        "read-only (R06)", "writable", i)
+        if system_path(path):
+            raise error(f"{shown_path(a['writable'][i])} cannot be writable: the root and "
+                        "system folders stay read-only (R06)", "writable", i)
+        if path in writable[:i]:
+            raise error(f"{shown_path(a['writable'][i])} is listed twice (as {path})",
+                        "writable", i)
 
     env = a.get("env", {})
     declared = set(a.get("secrets", []))
@@ -216,7 +223,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     spec = Spec(
         service=a["service"], runtime=runtime, version=version, profile=profile.name,
         build_image=build_image, run_image=run_image, user=user,
-        workdir=a.get("workdir", "/app"),
+        workdir=normal_path(a.get("workdir", "/app")),
         dependencies=tuple(build.get("dependencies", [])),
         sources=tuple(build.get("sources", [])),
         build_command=tuple(build["command"]) if build.get("command") else None,
@@ -238,7 +245,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         volumes=build_volumes(a.get("volumes", []), workdir=a.get("workdir", "/app"),
                               writable=writable, has_shell=run_image.shell, error=error),
     )
-    return replace(spec, run=build_run(answers, profile, spec))
+    return replace(spec, run=build_run(answers, profile, spec), answers=answers)
 
 
 def _check_build(runtime: str, build: dict, error) -> None:

@@ -7,11 +7,10 @@ on Kubernetes the pod's fsGroup does the same). The root filesystem stays read-o
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from generator.render.runspec import SECRETS_DIR
-from generator.values import SYSTEM_DIRS
+from generator.values import normal_path, system_path
 
 DEFAULT_VOLUME_SIZE = "1Gi"
 
@@ -29,14 +28,14 @@ def build_volumes(items: list[dict], *, workdir: str, writable: tuple[str, ...],
     """Check each answers' `volumes` entry (`error(message, *path)` names it); freeze them."""
     volumes: list[Volume] = []
     names: set[str] = set()
-    taken = [posixpath.normpath(p) for p in writable]
-    work = posixpath.normpath(workdir)
+    taken = [normal_path(p) for p in writable]
+    work = normal_path(workdir)
     for i, item in enumerate(items):
-        path = posixpath.normpath(item["path"])
+        path = normal_path(item["path"])
         if item["name"] in names:
             raise error(f"volume name {item['name']!r} is used twice", "volumes", i, "name")
         names.add(item["name"])
-        if path == "/" or any(path == d or path.startswith(d + "/") for d in SYSTEM_DIRS):
+        if system_path(path):
             raise error(f"{item['path']} is inside a system folder: a volume there would "
                         "replace the image's own files (R11)", "volumes", i, "path")
         if path == work or work.startswith(path + "/"):

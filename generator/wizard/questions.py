@@ -27,10 +27,10 @@ from generator.render.profiles import Profile
 from generator.render.spec import HTTP_PROBE_RUNTIMES
 from generator.render.validation import CONTROL_RE, _explain, schema
 from generator.values import (
-    SYSTEM_DIRS,
     UNPRIVILEGED_PORT_START,
     looks_secret,
     secret_file_env,
+    system_path,
 )
 from generator.wizard import detect
 from generator.yamlio import dotted
@@ -441,22 +441,16 @@ def _has_apt(image) -> bool:
 
 
 def _writable_check(value: list, ctx: Context) -> str | None:
-    import posixpath
-
     for path in value:
-        normal = posixpath.normpath(path)
-        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
+        if system_path(path):
             return (f"{path} cannot be writable: the root and system folders stay read-only "
                     "(R06)")
     return None
 
 
 def _volumes_check(value: list, ctx: Context) -> str | None:
-    import posixpath
-
     for volume in value:
-        normal = posixpath.normpath(volume["path"])
-        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
+        if system_path(volume["path"]):
             return (f"{volume['path']} is inside a system folder: a volume there would replace "
                     "the image's own files (R11)")
     return None

@@ -35,8 +35,10 @@ _YAML11_TRICKY = re.compile(
     r"|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
 )
 # ruamel.yaml writes a plain scalar that starts with `?` or `:` in a flow sequence in a form no
-# YAML reader reads back (`[CMD, : 0]`); the render self-check refuses such a file. Quoted.
-_FLOW_UNSAFE = re.compile(r"^[?:]")
+# YAML reader reads back (`[CMD, : 0]`); the render self-check refuses such a file. PyYAML (in
+# docker-compose) also ends a plain scalar in a flow sequence at any `?` (`[CMD, a?b]`) and at
+# a `:` before a flow indicator or the end. All of these are quoted.
+_FLOW_UNSAFE = re.compile(r"^[?:]|\?|:$|:[,\[\]{}]")
 
 
 # --- YAML as data -------------------------------------------------------------------------------
@@ -67,7 +69,7 @@ def sequence(values: Iterable[Any], comments: Iterable[str | None] = (), *,
 
 def _tricky(value: Any) -> bool:
     return (isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
-            and bool(_YAML11_TRICKY.match(value) or _FLOW_UNSAFE.match(value)))
+            and bool(_YAML11_TRICKY.match(value) or _FLOW_UNSAFE.search(value)))
 
 
 def _quote_tricky(node: Any) -> Any:
@@ -291,7 +293,24 @@ def secrets_note(spec: Spec) -> str | None:
             f"Kubernetes reads the same names from the Secret {kubernetes_secret(spec.service)}.")
 
 
+def no_interpolation(node: Any, keep: frozenset[str] = frozenset()) -> Any:
+    """Every `$` written as `$$`: compose substitutes `$VAR`, `${VAR}` and `${X:?}` from the
+    host's environment in every string it reads, so an answer such as a health-check word
+    would run differently under compose than in the image and under Kubernetes. `keep`: the
+    generator's own substitutions (the AppArmor switch), never text from the answers."""
+    if isinstance(node, dict):
+        for key in node:
+            node[key] = no_interpolation(node[key], keep)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            node[index] = no_interpolation(value, keep)
+    elif isinstance(node, str) and "$" in node and node not in keep:
+        return type(node)(node.replace("$", "$$"))
+    return node
+
+
 def render(spec: Spec, env: Environment) -> dict[str, str]:
+    switch = apparmor_option(spec)
+    document = no_interpolation(compose_document(spec), frozenset([switch] if switch else []))
     notes = [n for n in (secrets_note(spec),) if n]
-    return {FILE: dump_yaml(compose_document(spec),
-                            header(spec, "the compose service", *notes))}
+    return {FILE: dump_yaml(document, header(spec, "the compose service", *notes))}

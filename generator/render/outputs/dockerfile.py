@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment
 
 from generator.render.spec import Package, Spec
+from generator.render.templates import render_template
 
 VENV = "/opt/venv"
 # Paths the runtime provides writable already: never chown them.
@@ -68,11 +69,17 @@ def apt_install(packages: tuple[Package, ...]) -> Step:
     )
 
 
+def context_path(path: str) -> str:
+    """A build-context path as a command word: one starting with `-` gets `./` in front, so
+    that neither COPY nor a tool (`pip -r`) ever reads it as an option (`--link`, `--chown`)."""
+    return f"./{path}" if path.startswith("-") else path
+
+
 def copy_in(path: str, *, from_stage: str | None = None, src_root: str = "",
             dest: str | None = None, chown: bool = False) -> str:
     """COPY one context path (or a path from another stage) to the same place under WORKDIR."""
     target = dest or f"./{path}"
-    source = posixpath.join(src_root, path) if from_stage else path
+    source = posixpath.join(src_root, path) if from_stage else context_path(path)
     flags = f"--from={from_stage} " if from_stage else ""
     flags += "--chown=0:0 " if chown else ""
     return f"COPY {flags}{source} {target}"
@@ -102,7 +109,7 @@ def _build_stage(spec: Spec) -> Stage | None:
         for dep in deps:
             steps.append(Step(copy_in(dep), "dependency manifests first, so their layer is cached"))
         if requirements:
-            installs = " ".join(f"-r {r}" for r in requirements)
+            installs = " ".join(f"-r {context_path(r)}" for r in requirements)
             steps.append(Step(f"RUN {mounts}python3 -m venv {VENV} \\\n"
                               f"    && {VENV}/bin/pip install --no-cache-dir {installs}",
                               "B06: dependencies go into a virtualenv that alone is copied on"
@@ -175,7 +182,8 @@ def _final_copies(spec: Spec, build: Stage | None) -> list[Step]:
         steps.append(Step(f"COPY --from=build --chown=0:0 {built} {spec.artifact_name}",
                           f"{b10}: the built artifact alone.\n# {own}"))
     elif spec.runtime == "static":
-        steps.append(Step(f"COPY --chown=0:0 {spec.artifact} {spec.artifact_name}",
+        steps.append(Step(f"COPY --chown=0:0 {context_path(spec.artifact)} "
+                          f"{spec.artifact_name}",
                           f"{b10}: the binary alone.\n# {own}"))
     elif spec.runtime == "generic":
         for i, src in enumerate(spec.sources):
@@ -286,4 +294,4 @@ def context(spec: Spec) -> dict:
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    return {"Dockerfile": env.get_template("dockerfile/Dockerfile.j2").render(context(spec))}
+    return {"Dockerfile": render_template(env, "dockerfile/Dockerfile.j2", context(spec))}

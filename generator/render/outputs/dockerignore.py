@@ -5,6 +5,7 @@ from __future__ import annotations
 from jinja2 import Environment
 
 from generator.render.spec import Spec
+from generator.render.templates import render_template
 
 
 def allowed_paths(spec: Spec) -> list[str]:
@@ -15,7 +16,7 @@ def allowed_paths(spec: Spec) -> list[str]:
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    text = env.get_template("dockerignore.j2").render(
+    text = render_template(env, "dockerignore.j2", dict(
         spec=spec, allowed=allowed_paths(spec),
-        exclude_node_modules=spec.runtime == "node")
+        exclude_node_modules=spec.runtime == "node"))
     return {".dockerignore": text}
