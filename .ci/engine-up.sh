@@ -27,10 +27,11 @@ export DEBIAN_FRONTEND=noninteractive
 # The engine and registry, and what the tests drive beside them: docker-compose (compose files
 # on the engine), strace (seccomp learn), apparmor (apparmor_parser), libseccomp2 (pyseccomp),
 # tmux (the wizard in a real terminal), shellcheck (the generated CI gate), podman (a second
-# engine to run the generated files on).
+# engine to run the generated files on), busybox-static (verify's probe, mounted read-only
+# into images with no shell).
 packages=(docker.io debootstrap docker-registry apparmor iptables ca-certificates
           debian-archive-keyring curl util-linux docker-compose strace libseccomp2 tmux shellcheck
-          make python3-venv git podman ${TIGHTSHIP_APT_EXTRA:-})
+          make python3-venv git podman busybox-static ${TIGHTSHIP_APT_EXTRA:-})
 missing=()
 for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
