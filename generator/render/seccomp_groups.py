@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from generator.errors import UserError
 from generator.render.profiles import Profile
 from generator.render.validation import fail
 from generator.resources import data_dir
+from generator.runtimes import RUNTIMES
 from generator.yamlio import Layer, load_file, locate, to_plain
 
 DANGEROUS_FILE = "dangerous.yaml"
@@ -41,8 +42,6 @@ DEFAULT_BASE = ("container-start", "file-io", "memory", "signals", "process", "t
 # Always part of a learned profile: without it the container does not even start.
 START_GROUP = "container-start"
 DEFAULT_NETWORK = ("networking",)
-DEFAULT_RUNTIMES = {"python": ("python",), "node": ("node",), "go": ("go",), "java": ("jvm",),
-                    "static": ("go",), "generic": ("shell",)}
 
 
 # --- syscall names ---------------------------------------------------------------------------
@@ -59,7 +58,7 @@ def _libseccomp():
     return pyseccomp
 
 
-@lru_cache(maxsize=None)
+@cache
 def syscall_numbers(name: str) -> tuple[int, int]:
     """(x86_64, aarch64) numbers of `name`; negative where that architecture lacks it."""
     lib = _libseccomp()
@@ -365,7 +364,9 @@ def profile_groups(profile: Profile) -> GroupSet:
 
 def runtime_groups(profile: Profile, runtime: str) -> tuple[str, ...]:
     runtimes = seccomp_settings(profile).get("runtimes") or {}
-    return tuple(runtimes.get(runtime, DEFAULT_RUNTIMES.get(runtime, ())))
+    if runtime in runtimes:
+        return tuple(runtimes[runtime])
+    return RUNTIMES[runtime].seccomp_groups if runtime in RUNTIMES else ()
 
 
 def selected_groups(profile: Profile, runtime: str, network: bool) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -17,6 +17,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from generator.errors import UserError
 from generator.resources import SCHEMA_DIR
+from generator.runtimes import NAMES as RUNTIME_NAMES
 from generator.yamlio import Layer, dotted, locate
 
 
@@ -27,9 +28,12 @@ def fail(message: str, layers: Sequence[Layer], path: Sequence[Any],
     return UserError(message, file=file, line=line, field=dotted(path) or None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(schema_name: str) -> Draft202012Validator:
     schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+    # The runtimes are listed once, in the registry; the schema files name only the type.
+    if "runtime_name" in schema.get("$defs", {}):
+        schema["$defs"]["runtime_name"]["enum"] = list(RUNTIME_NAMES)
     return Draft202012Validator(schema)
 
 
