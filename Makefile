@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_OUT ?= out/demo
 
-.PHONY: setup setup-test demo test engine bench clean
+.PHONY: setup setup-test demo test test-fast lint engine bench clean
 
 $(BIN)/tightship: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ engine:
 test: setup-test
 	@if [ "$$(id -u)" = 0 ] && [ "$${TIGHTSHIP_NO_ENGINE:-}" != 1 ]; then bash .ci/engine-up.sh; fi
 	$(BIN)/python -m pytest
+
+# The inner loop: no engine, no slow peers' tools, the fixed fuzz sample.
+test-fast: setup-test
+	$(BIN)/python -m pytest -m "not engine and not slow" -q
+
+lint: setup-test
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy
 
 bench: setup-test
 	$(BIN)/python bench/render_bench.py

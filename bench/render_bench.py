@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.render.answers import load_answers  # noqa: E402
-from generator.render.files import render_all
+from generator.render.files import render_all  # noqa: E402
 from generator.render.pipeline import self_check  # noqa: E402
 from generator.render.profiles import load_profile  # noqa: E402
 from generator.render.spec import build_spec  # noqa: E402
@@ -67,7 +67,8 @@ def main() -> None:
     args = parser.parse_args()
 
     cold = cold_render(args.runs)
-    print(f"cold `tightship render` (python example): median {statistics.median(cold) * 1000:.0f} ms"
+    median = statistics.median(cold) * 1000
+    print(f"cold `tightship render` (python example): median {median:.0f} ms"
           f" over {args.runs} runs (min {min(cold) * 1000:.0f}, max {max(cold) * 1000:.0f})")
     elapsed, files = in_process(args.services)
     print(f"in-process render of {args.services} services ({files} files): "

@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser(
         "render", help="render a service's files from its answers file and a profile",
-        description="Render Dockerfile and .dockerignore for the service described by an "
+        description="Render the Dockerfile, .dockerignore, compose.yaml, Kubernetes manifests, "
+                    "seccomp and AppArmor profiles and CI gate for the service described by an "
                     "answers file, with the profile's approved base images pinned by digest.")
     render.add_argument("--answers", default="tightship.yaml", metavar="FILE",
                         help="the answers file (default: tightship.yaml)")
@@ -226,7 +227,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         client = docker.from_env()
         client.ping()
     except ImportError:
-        raise EngineError("verify needs the Docker SDK: pip install 'tightship[engine]'") from None
+        raise EngineError("verify needs the Docker SDK: reinstall tightship "
+                          "(pip install tightship)") from None
     except Exception as exc:  # any failure to reach the engine
         raise EngineError(f"no Docker engine answers: {exc}") from None
     proofs = verify(client, answers_path.resolve().parent, files, spec.service, spec.user.uid,
@@ -303,7 +305,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     except ModuleNotFoundError as exc:
         if exc.name not in ("questionary", "prompt_toolkit"):
             raise
-        raise UserError("needs questionary: pip install 'tightship[wizard]'",
+        raise UserError("needs questionary: reinstall tightship (pip install tightship)",
                         field="new") from None
     root = Path(args.dir)
     if root.exists() and not root.is_dir():
@@ -397,9 +399,8 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "new": cmd_new, "check": cmd_check, "rules": cmd_rules, "pin": cmd_pin,
-            "verify": cmd_verify,
-            "profiles": cmd_profiles}
+COMMANDS = {"render": cmd_render, "new": cmd_new, "check": cmd_check, "rules": cmd_rules,
+            "pin": cmd_pin, "verify": cmd_verify, "profiles": cmd_profiles}
 
 COMMANDS["seccomp"] = cmd_seccomp
 

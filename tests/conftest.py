@@ -10,7 +10,7 @@ from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import engine_support  # noqa: E402
+import engine_support
 
 # Under CI the property tests replay the same examples every run, so a gate never flips on
 # chance; elsewhere each run explores new ones (TIGHTSHIP_FUZZ_EXAMPLES hunts longer).

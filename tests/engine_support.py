@@ -72,7 +72,7 @@ def connect_engine(timeout: int = 120):
     try:
         client = docker.from_env(timeout=timeout)
         client.ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means "no engine"
+    except Exception as exc:
         problem = f"no Docker engine reachable: {exc}"
     if problem:  # reported outside the except block, so no chained traceback
         unavailable(problem)
@@ -86,7 +86,7 @@ def registry_digests(client) -> dict[str, str]:
         problem = digest = None
         try:
             digest = client.images.get_registry_data(ref).id
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             problem = f"base image {ref} not in the registry at {REGISTRY}: {exc}"
         if problem:
             unavailable(problem)

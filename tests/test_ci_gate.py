@@ -88,7 +88,7 @@ def test_gate_runs_drift_policy_build_scan_and_sbom(tmp_path, engine, engine_pro
     finally:
         try:
             engine.images.remove(image, force=True)
-        except Exception:  # noqa: BLE001 - it may not have been built
+        except Exception:
             pass
 
 

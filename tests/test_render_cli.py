@@ -35,7 +35,10 @@ def test_every_example_renders_with_the_default_profile(tmp_path, name):
     out = tmp_path / "out"
     result = run_cli("render", "--answers", "tightship.yaml", "--out", str(out), cwd=service)
     assert result.code == 0, result.err
-    assert sorted(p.name for p in out.iterdir()) >= [".dockerignore", "Dockerfile"]
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    expected = {".dockerignore", "Dockerfile", "compose.yaml", "seccomp.json",
+                "k8s/kustomization.yaml", "k8s/deployment.yaml"}
+    assert expected <= written, sorted(expected - written)
 
 
 def test_rendering_outside_the_build_context_says_so(tmp_path):

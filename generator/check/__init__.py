@@ -1,1 +1,4 @@
-"""The checker: finds files, parses them, runs the rules, reports. Imports nothing from the other programs."""
+"""The checker: finds files, parses them, runs the rules, reports.
+
+Imports nothing from the other programs (render, wizard, engine).
+"""

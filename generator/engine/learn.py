@@ -137,8 +137,8 @@ def _client():
         import docker  # only this command needs the engine
         from docker.errors import DockerException
     except ImportError:
-        raise EngineError("`seccomp learn` needs the Docker SDK: pip install "
-                          "'tightship[engine]'") from None
+        raise EngineError("`seccomp learn` needs the Docker SDK: reinstall tightship "
+                          "(pip install tightship)") from None
     try:
         client = docker.from_env(timeout=120)
         client.ping()

@@ -12,7 +12,8 @@ def lookup_digest(reference: str) -> str:
         import docker  # heavy: only `pin` pays for it
         from docker.errors import APIError, DockerException
     except ImportError:
-        raise EngineError("`pin` needs the Docker SDK: pip install 'tightship[engine]'") from None
+        raise EngineError("`pin` needs the Docker SDK: reinstall tightship "
+                          "(pip install tightship)") from None
     try:
         client = docker.from_env()
         return client.images.get_registry_data(reference).id

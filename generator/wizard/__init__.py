@@ -1,1 +1,2 @@
-"""The interactive wizard: questions as data, folder detection, the prompts (the only questionary import)."""
+"""The interactive wizard: questions as data, folder detection, and the prompts (prompt.py,
+the only module that imports questionary)."""
