@@ -154,11 +154,11 @@ def _install(spec: Any, mounts: str, note: str) -> list[Step]:
     deps = spec.dependencies
     why = "B06: dependencies go into a virtualenv that alone is copied on" + note
     if installer == "uv":
-        project = "" if spec.fact("installable") else " --no-install-project"
+        # The project itself (if it is a package) only after its sources: see _install_project.
         return [_uv_tool(spec),
                 Step(f"ENV UV_PROJECT_ENVIRONMENT={VENV} UV_PYTHON_DOWNLOADS=never "
                      "UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1"),
-                Step(f"RUN {mounts}{TOOLS}/bin/uv sync --frozen --no-dev{project} "
+                Step(f"RUN {mounts}{TOOLS}/bin/uv sync --frozen --no-dev --no-install-project "
                      "--python python3", why + ";\n# exactly as uv.lock says, dev group left out")]
     if installer == "poetry":
         lock = next(iter(_named(deps, "poetry.lock")))
