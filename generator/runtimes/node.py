@@ -28,6 +28,7 @@ from generator.runtimes.steps import (
 )
 
 INSTALLERS = ("npm", "yarn", "pnpm")
+NPM_REGISTRY = "https://registry.npmjs.org"
 LOCKS = {"package-lock.json": "npm", "npm-shrinkwrap.json": "npm", "yarn.lock": "yarn",
          "pnpm-lock.yaml": "pnpm"}
 _PACKAGE_MANAGER_RE = re.compile(r"^(npm|yarn|pnpm)@(\d+)\.(\d+)\.(\d+)(\+[\w.-]+)?$")
@@ -124,18 +125,24 @@ def _corepack(spec: Any) -> list[Step]:
     if installer == "npm":
         return []
     env = "ENV COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_ENABLE_AUTO_PIN=0"
+    if not spec.tools.index("npm"):  # corepack then fetches every manager from npm's registry
+        env += f" COREPACK_NPM_REGISTRY={NPM_REGISTRY}"
     if spec.fact("flavour") == "yarn-berry":  # refuse any install that would change yarn.lock
         env += " YARN_ENABLE_IMMUTABLE_INSTALLS=true YARN_ENABLE_TELEMETRY=0"
     steps = [Step(env)]
+    corepack = spec.tools.installer("corepack")
+    run = (f"RUN npm install -g --no-audit --no-fund corepack@{corepack['version']} \\\n    && "
+           if corepack else "RUN ")
+    pinned = " (corepack pinned by the profile, build_tools.corepack)" if corepack else ""
     if spec.fact("package_manager"):
-        return [*steps, Step(f"RUN corepack enable {installer}",
+        return [*steps, Step(f"{run}corepack enable {installer}",
                              f"{installer} at the version package.json's packageManager "
-                             "names, through corepack (which checks its signature)")]
+                             f"names, through corepack{pinned}")]
     version = spec.tools.installer(installer)["version"]
-    return [*steps, Step(f"RUN corepack enable {installer} \\\n"
+    return [*steps, Step(f"{run}corepack enable {installer} \\\n"
                          f"    && corepack prepare {installer}@{version} --activate",
                          f"{installer} pinned by the profile (build_tools.{installer}), "
-                         "through corepack")]
+                         f"through corepack{pinned}")]
 
 
 def build_steps(spec: Any, workdir: str) -> list[Step]:

@@ -157,7 +157,9 @@ def _install(spec: Any, mounts: str, note: str) -> list[Step]:
         # The project itself (if it is a package) only after its sources: see _install_project.
         return [_uv_tool(spec),
                 Step(f"ENV UV_PROJECT_ENVIRONMENT={VENV} UV_PYTHON_DOWNLOADS=never "
-                     "UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1"),
+                     "UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1 UV_SYSTEM_CERTS=1",
+                     "uv uses the image's certificate store, as pip does (an organisation's CA "
+                     "installed there is trusted)"),
                 Step(f"RUN {mounts}{TOOLS}/bin/uv sync --frozen --no-dev --no-install-project "
                      "--python python3", why + ";\n# exactly as uv.lock says, dev group left out")]
     if installer == "poetry":
