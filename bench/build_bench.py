@@ -39,6 +39,8 @@ def profile(folder: Path) -> Path:
     for runtime, ref in BASES.items():
         lines.append(f"  {runtime}-image: {{ref: '{ref}', digest: '{digest(ref)}', "
                      "pinned: '2026-12-01', shell: true, packages: apt}")
+    # The npm registry reachable from these builds is a mirror that serves no signatures.
+    lines += ["build_tools:", "  corepack: {version: 0.36.0, signatures: false}"]
     lines += ["runtimes:", "  python:", "    '3.13': {build: python-image, run: python-image}",
               "  node:", "    '24': {build: node-image, run: node-image}"]
     path = folder / "profile.yaml"
