@@ -13,6 +13,7 @@ from generator.runtimes.steps import (
     copy_built_artifact,
     copy_in,
     exec_form,
+    extra_steps,
     secret_mounts,
     secret_note,
 )
@@ -32,7 +33,7 @@ def build_steps(spec: Any, workdir: str) -> list[Step]:
         steps.append(Step(
             f"RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/{spec.service} .",
             "a static binary: the final image needs no libc, shell or toolchain"))
-    return steps
+    return steps + extra_steps(spec)
 
 
 def check_build(build: dict, error: Error) -> None:

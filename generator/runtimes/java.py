@@ -13,6 +13,7 @@ from generator.runtimes.steps import (
     copy_built_artifact,
     copy_in,
     exec_form,
+    extra_steps,
     secret_mounts,
     secret_note,
 )
@@ -24,7 +25,7 @@ def build_steps(spec: Any, workdir: str) -> list[Step]:
     steps += [Step(copy_in(src)) for src in spec.sources]
     steps.append(Step(f"RUN {secret_mounts(spec)}{exec_form(spec.build_command or ())}",
                       "B06: the JDK and build tool stay in this stage" + secret_note(spec)))
-    return steps
+    return steps + extra_steps(spec)
 
 
 def detect_version(root: Path) -> Found | None:
