@@ -25,6 +25,7 @@ from generator.runtimes.steps import (
     ONLY_WHAT_RUNS,
     OWN,
     Step,
+    context_path,
     copy_in,
     exec_form,
     extra_steps,
@@ -177,7 +178,7 @@ def _install(spec: Any, mounts: str, note: str) -> list[Step]:
     requirements = _requirements(deps)
     if requirements:
         hashes = "--require-hashes " if spec.fact("hashed") else ""
-        installs = " ".join(f"-r {r}" for r in requirements)
+        installs = " ".join(f"-r {context_path(r)}" for r in requirements)
         return [Step(f"RUN {mounts}python3 -m venv {VENV} \\\n    && {PIP} {hashes}{installs}",
                      why)]
     listed = spec.fact("project_dependencies")

@@ -7,11 +7,11 @@ from typing import Any
 
 from generator.runtimes import Runtime
 from generator.runtimes.project import top
-from generator.runtimes.steps import ONLY_WHAT_RUNS, OWN, Step
+from generator.runtimes.steps import ONLY_WHAT_RUNS, OWN, Step, context_path
 
 
 def final_copies(spec: Any, build_workdir: str) -> list[Step]:
-    return [Step(f"COPY --chown=0:0 {spec.artifact} {spec.artifact_name}",
+    return [Step(f"COPY --chown=0:0 {context_path(spec.artifact)} {spec.artifact_name}",
                  f"{ONLY_WHAT_RUNS}: the binary alone.\n# {OWN}")]
 
 
