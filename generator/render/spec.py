@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,6 +19,7 @@ from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
 from generator.render.volumes import Volume, build_volumes
+from generator.runtimes import RUNTIMES
 from generator.values import (
     SECRETS_DIR,
     UNPRIVILEGED_PORT_START,
@@ -29,8 +29,6 @@ from generator.values import (
     system_path,
 )
 
-# Runtimes whose final image has an interpreter that can probe HTTP without curl.
-HTTP_PROBE_RUNTIMES = ("python", "node")
 DEFAULT_HEALTH = {"interval": "30s", "timeout": "5s", "start_period": "10s", "retries": 3}
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
 
@@ -84,6 +82,31 @@ class CiGate:
 
 
 @dataclass(frozen=True)
+class BuildTools:
+    """The profile's `build_tools` and `package_indexes` (plain data, validated by its schema)."""
+
+    installers: tuple[tuple[str, Any], ...]
+    indexes: tuple[tuple[str, Any], ...]
+
+    @classmethod
+    def from_profile(cls, profile: Profile) -> "BuildTools":
+        """A tool taken from a pinned image gets that image's reference by digest too."""
+        data = profile.data
+        installers = {}
+        for name, tool in (data.get("build_tools") or {}).items():
+            image = profile.images.get(tool.get("image", ""))
+            installers[name] = {**tool, "image_ref": image.pinned_ref} if image else tool
+        return cls(installers=tuple(sorted(installers.items())),
+                   indexes=tuple(sorted((data.get("package_indexes") or {}).items())))
+
+    def installer(self, name: str) -> dict | None:
+        return dict(self.installers).get(name)
+
+    def index(self, name: str) -> dict | None:
+        return dict(self.indexes).get(name)
+
+
+@dataclass(frozen=True)
 class Spec:
     service: str
     runtime: str
@@ -96,6 +119,10 @@ class Spec:
     dependencies: tuple[str, ...]
     sources: tuple[str, ...]
     build_command: tuple[str, ...] | None
+    extra_build_steps: tuple[tuple[str, ...], ...]  # build.steps, each exec form
+    outputs: tuple[str, ...] | None  # build.outputs: what the final stage copies from the build
+    build_facts: tuple[tuple[str, Any], ...]  # what the runtime read from the project's files
+    tools: BuildTools  # the profile's pinned installers and package indexes
     artifact: str | None
     build_secrets: tuple[str, ...]
     command: tuple[str, ...]
@@ -118,14 +145,17 @@ class Spec:
     # The answers it was built from, so a refusal of a rendered file can name the answer.
     answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
 
+    def fact(self, name: str, default: Any = None) -> Any:
+        return dict(self.build_facts).get(name, default)
+
     @property
     def has_build_stage(self) -> bool:
         return self.build_image is not None
 
     @property
     def artifact_name(self) -> str:
-        """Where the runnable artifact lands in the final image (go, java, static)."""
-        if self.runtime == "go" and not self.artifact:
+        """Where the runnable artifact lands in the final image (compiled and static runtimes)."""
+        if RUNTIMES[self.runtime].binary_named_after_service and not self.artifact:
             return f"{self.workdir}/{self.service}"
         return f"{self.workdir}/{posixpath.basename(self.artifact or self.service)}"
 
@@ -155,12 +185,13 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
 
     build = a.get("build", {})
     build_image = images.build
-    if runtime in ("static", "generic"):
+    if not RUNTIMES[runtime].built:
         build_image = None  # nothing is compiled: the context is copied as it is
     elif build_image is None:
         raise error(f"profile '{profile.name}' names no build image for {runtime} {version}",
                     "runtime")
-    _check_build(runtime, build, error)
+    facts = _check_build(runtime, build, answers.base_dir, error)
+    _check_tool(facts, profile, error)
 
     run_image = images.run
     if run_image.user is not None:
@@ -227,6 +258,10 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         dependencies=tuple(build.get("dependencies", [])),
         sources=tuple(build.get("sources", [])),
         build_command=tuple(build["command"]) if build.get("command") else None,
+        extra_build_steps=tuple(tuple(step) for step in build.get("steps", [])),
+        outputs=tuple(build["outputs"]) if build.get("outputs") else None,
+        build_facts=tuple(sorted(facts.items())),
+        tools=BuildTools.from_profile(profile),
         artifact=build.get("artifact"),
         build_secrets=tuple(build.get("secrets", [])),
         command=tuple(a["command"]), ports=ports, healthcheck=health,
@@ -248,29 +283,42 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     return replace(spec, run=build_run(answers, profile, spec), answers=answers)
 
 
-def _check_build(runtime: str, build: dict, error) -> None:
-    deps = build.get("dependencies", [])
-    needs = {
-        "java": ("command", "artifact"),
-        "static": ("artifact",),
-    }.get(runtime, ())
-    for key in needs:
+def _check_build(runtime: str, build: dict, context, error) -> dict:
+    """Refuse what the runtime cannot build; return the facts its plan read from the project."""
+    described = RUNTIMES[runtime]
+    installer = build.get("installer")
+    if installer is not None and installer not in described.installers:
+        offered = ", ".join(described.installers) or "none: drop build.installer"
+        raise error(f"a {runtime} service installs with {offered}, not {installer}",
+                    "build", "installer")
+    for key in ("steps", "outputs"):
+        if build.get(key) and not described.built:
+            raise error(f"a {runtime} service is not built: drop build.{key}", "build", key)
+    for key in described.required_build:
         if not build.get(key):
             raise error(f"a {runtime} service needs build.{key}", "build")
-    if runtime == "go" and build.get("command") and not build.get("artifact"):
-        raise error("with a custom go build command, say where it writes the binary "
-                    "(build.artifact)", "build", "artifact")
-    if runtime == "node" and deps and "package.json" not in [posixpath.basename(d) for d in deps]:
-        raise error("a node service's dependencies must include package.json",
-                    "build", "dependencies")
-    if runtime == "python" and deps:
-        known = [d for d in deps if posixpath.basename(d) in ("pyproject.toml",)
-                 or re.match(r"requirements.*\.txt$", posixpath.basename(d))]
-        if not known:
-            raise error("python dependencies are installed from requirements*.txt or "
-                        "pyproject.toml", "build", "dependencies")
-    if runtime in ("static", "generic") and build.get("command"):
+    if not described.built and build.get("command"):
         raise error(f"a {runtime} service is not built: drop build.command", "build", "command")
+    if described.check_build is not None:
+        described.check_build(build, error)
+    facts = described.plan(build, context, error) if described.plan is not None else {}
+    return facts
+
+
+def _check_tool(facts: dict, profile: Profile, error) -> None:
+    tool = facts.get("tool")
+    pinned = (profile.data.get("build_tools") or {}).get(tool) if tool else None
+    if tool and not pinned:
+        raise error(f"{facts.get('installer')} needs {tool} pinned in profile "
+                    f"'{profile.name}' (build_tools.{tool})", "build", "dependencies")
+    if pinned and pinned.get("image"):
+        image = profile.images.get(pinned["image"])
+        if image is None:
+            raise fail(f"no image '{pinned['image']}' under images", profile.layers,
+                       ["build_tools", tool, "image"])
+        if not image.ref.allowed_by(profile.allowed_registries):
+            raise fail(f"image {image.ref.written} is not from an allowed registry (B02)",
+                       profile.layers, ["build_tools", tool, "image"])
 
 
 def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> HealthCheck:
@@ -286,7 +334,7 @@ def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> Health
             port = ports[0]
         elif port not in ports:
             raise error(f"port {port} is not one of the service's ports", "healthcheck", "port")
-        if runtime not in HTTP_PROBE_RUNTIMES:
+        if RUNTIMES[runtime].http_probe is None:
             raise error(f"the {runtime} image has no HTTP client to probe with (and none is "
                         "added to it): give healthcheck.command, e.g. the binary's own "
                         "health flag", "healthcheck", "http")

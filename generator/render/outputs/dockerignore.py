@@ -6,11 +6,12 @@ from jinja2 import Environment
 
 from generator.render.spec import Spec
 from generator.render.templates import render_template
+from generator.runtimes import RUNTIMES
 
 
 def allowed_paths(spec: Spec) -> list[str]:
     paths = list(spec.dependencies) + list(spec.sources)
-    if spec.runtime == "static" and spec.artifact:
+    if RUNTIMES[spec.runtime].artifact_from_context and spec.artifact:
         paths.append(spec.artifact)
     return sorted(dict.fromkeys(p.rstrip("/") for p in paths))
 
@@ -18,5 +19,5 @@ def allowed_paths(spec: Spec) -> list[str]:
 def render(spec: Spec, env: Environment) -> dict[str, str]:
     text = render_template(env, "dockerignore.j2", dict(
         spec=spec, allowed=allowed_paths(spec),
-        exclude_node_modules=spec.runtime == "node"))
+        runtime_ignores=RUNTIMES[spec.runtime].context_ignores))
     return {".dockerignore": text}
