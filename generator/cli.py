@@ -14,6 +14,8 @@ from typing import TextIO
 
 from generator import __version__
 from generator.errors import TightshipError, UserError
+from generator.runtimes import NAMES as RUNTIME_NAMES
+from generator.runtimes import RUNTIMES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -116,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: tightship.yaml, if it exists)")
     learn.add_argument("--profile", default="default", metavar="NAME|PATH",
                        help="the profile whose syscall groups are used (default: default)")
-    learn.add_argument("--runtime", choices=("python", "node", "go", "java", "static", "generic"),
+    learn.add_argument("--runtime", choices=RUNTIME_NAMES,
                        help="the image's runtime, when there is no answers file")
     learn.add_argument("--out", default="seccomp.learned.json", metavar="FILE",
                        help="where to write the profile (default: seccomp.learned.json)")
@@ -230,7 +232,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     except Exception as exc:  # any failure to reach the engine
         raise EngineError(f"no Docker engine answers: {exc}") from None
     proofs = verify(client, answers_path.resolve().parent, files, spec.service, spec.user.uid,
-                    has_python=spec.runtime == "python", timeout=args.timeout)
+                    has_python=RUNTIMES[spec.runtime].python_in_image, timeout=args.timeout)
     if args.format == "json":
         print(proofs_json(proofs), file=out)
     else:

@@ -27,6 +27,7 @@ from generator.errors import UserError
 from generator.render.profiles import Profile
 from generator.render.validation import fail
 from generator.resources import data_dir
+from generator.runtimes import RUNTIMES
 from generator.yamlio import Layer, load_file, locate, to_plain
 
 DANGEROUS_FILE = "dangerous.yaml"
@@ -41,8 +42,6 @@ DEFAULT_BASE = ("container-start", "file-io", "memory", "signals", "process", "t
 # Always part of a learned profile: without it the container does not even start.
 START_GROUP = "container-start"
 DEFAULT_NETWORK = ("networking",)
-DEFAULT_RUNTIMES = {"python": ("python",), "node": ("node",), "go": ("go",), "java": ("jvm",),
-                    "static": ("go",), "generic": ("shell",)}
 
 
 # --- syscall names ---------------------------------------------------------------------------
@@ -365,7 +364,9 @@ def profile_groups(profile: Profile) -> GroupSet:
 
 def runtime_groups(profile: Profile, runtime: str) -> tuple[str, ...]:
     runtimes = seccomp_settings(profile).get("runtimes") or {}
-    return tuple(runtimes.get(runtime, DEFAULT_RUNTIMES.get(runtime, ())))
+    if runtime in runtimes:
+        return tuple(runtimes[runtime])
+    return RUNTIMES[runtime].seccomp_groups if runtime in RUNTIMES else ()
 
 
 def selected_groups(profile: Profile, runtime: str, network: bool) -> tuple[str, ...]:

@@ -7,7 +7,6 @@ the JSON Schema cannot express names the file, line and field of the offending a
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,10 +16,9 @@ from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
+from generator.runtimes import RUNTIMES
 from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
 
-# Runtimes whose final image has an interpreter that can probe HTTP without curl.
-HTTP_PROBE_RUNTIMES = ("python", "node")
 DEFAULT_HEALTH = {"interval": "30s", "timeout": "5s", "start_period": "10s", "retries": 3}
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
 
@@ -110,8 +108,8 @@ class Spec:
 
     @property
     def artifact_name(self) -> str:
-        """Where the runnable artifact lands in the final image (go, java, static)."""
-        if self.runtime == "go" and not self.artifact:
+        """Where the runnable artifact lands in the final image (compiled and static runtimes)."""
+        if RUNTIMES[self.runtime].binary_named_after_service and not self.artifact:
             return f"{self.workdir}/{self.service}"
         return f"{self.workdir}/{posixpath.basename(self.artifact or self.service)}"
 
@@ -141,7 +139,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
 
     build = a.get("build", {})
     build_image = images.build
-    if runtime in ("static", "generic"):
+    if not RUNTIMES[runtime].built:
         build_image = None  # nothing is compiled: the context is copied as it is
     elif build_image is None:
         raise error(f"profile '{profile.name}' names no build image for {runtime} {version}",
@@ -213,28 +211,14 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
 
 
 def _check_build(runtime: str, build: dict, error) -> None:
-    deps = build.get("dependencies", [])
-    needs = {
-        "java": ("command", "artifact"),
-        "static": ("artifact",),
-    }.get(runtime, ())
-    for key in needs:
+    described = RUNTIMES[runtime]
+    for key in described.required_build:
         if not build.get(key):
             raise error(f"a {runtime} service needs build.{key}", "build")
-    if runtime == "go" and build.get("command") and not build.get("artifact"):
-        raise error("with a custom go build command, say where it writes the binary "
-                    "(build.artifact)", "build", "artifact")
-    if runtime == "node" and deps and "package.json" not in [posixpath.basename(d) for d in deps]:
-        raise error("a node service's dependencies must include package.json",
-                    "build", "dependencies")
-    if runtime == "python" and deps:
-        known = [d for d in deps if posixpath.basename(d) in ("pyproject.toml",)
-                 or re.match(r"requirements.*\.txt$", posixpath.basename(d))]
-        if not known:
-            raise error("python dependencies are installed from requirements*.txt or "
-                        "pyproject.toml", "build", "dependencies")
-    if runtime in ("static", "generic") and build.get("command"):
+    if not described.built and build.get("command"):
         raise error(f"a {runtime} service is not built: drop build.command", "build", "command")
+    if described.check_build is not None:
+        described.check_build(build, error)
 
 
 def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> HealthCheck:
@@ -250,7 +234,7 @@ def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> Health
             port = ports[0]
         elif port not in ports:
             raise error(f"port {port} is not one of the service's ports", "healthcheck", "port")
-        if runtime not in HTTP_PROBE_RUNTIMES:
+        if RUNTIMES[runtime].http_probe is None:
             raise error(f"the {runtime} image has no HTTP client to probe with (and none is "
                         "added to it): give healthcheck.command, e.g. the binary's own "
                         "health flag", "healthcheck", "http")

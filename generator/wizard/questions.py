@@ -24,8 +24,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from generator.render.profiles import Profile
-from generator.render.spec import HTTP_PROBE_RUNTIMES
 from generator.render.validation import CONTROL_RE, _explain, schema
+from generator.runtimes import RUNTIMES, Runtime
 from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
 from generator.wizard import detect
 from generator.yamlio import dotted
@@ -98,8 +98,12 @@ class Context:
         images = versions.get(str(version)) if version is not None else None
         return images.run if images else None
 
+    def described(self) -> Runtime | None:
+        """The registry's entry for the chosen runtime (None before one is chosen)."""
+        return RUNTIMES.get(self.runtime)
+
     def build_image(self):
-        if self.runtime in ("static", "generic"):
+        if self.described() is None or not self.described().built:
             return None
         versions = self.profile.runtimes.get(self.runtime, {})
         version = self.answers.get("version") or next(iter(versions), None)
@@ -311,14 +315,13 @@ def _version_default(ctx: Context) -> Any:
 
 
 def _dependencies_help(ctx: Context) -> str:
-    what = {"python": "requirements*.txt or pyproject.toml", "node": "package.json and its lock",
-            "go": "go.mod and go.sum", "java": "pom.xml or the Gradle files"}.get(ctx.runtime, "")
+    what = ctx.described().dependencies_hint if ctx.described() else ""
     return (f"Dependency manifests ({what}): copied and installed first, so that layer is "
             "cached.")
 
 
 def _sources_help(ctx: Context) -> str:
-    if ctx.runtime == "generic":
+    if ctx.described() and not ctx.described().built:
         return ("Copied into the image as they are; the .dockerignore lets nothing else in "
                 "(B09). Folders end in '/'.")
     return ("What the build copies besides the manifests; the .dockerignore lets nothing else "
@@ -326,25 +329,23 @@ def _sources_help(ctx: Context) -> str:
 
 
 def _artifact_help(ctx: Context) -> str:
-    if ctx.runtime == "static":
+    if ctx.described() and not ctx.described().built:
         return "The prebuilt binary in this folder: the only file copied into the image (B10)."
     return "The jar the build command makes: the only file the final image gets (B10)."
 
 
 def _command_help(ctx: Context) -> str:
     line = "Exec form, one process, so signals reach it directly (B12). Quote words with spaces."
-    if ctx.runtime == "go":
+    if ctx.described() and ctx.described().binary_named_after_service:
         line += f" The binary is built as /app/{ctx.service}."
     return line
 
 
 def _command_default(ctx: Context) -> Any:
     suggested = ctx.suggested("command")
-    if ctx.runtime == "java" and ctx.get("build.artifact"):
-        jar = "/app/" + str(ctx.get("build.artifact")).rsplit("/", 1)[-1]
-        return ["java", "-jar", jar]
-    if ctx.runtime == "static" and ctx.get("build.artifact"):
-        return ["/app/" + str(ctx.get("build.artifact")).rsplit("/", 1)[-1]]
+    runs_as = ctx.described().artifact_runs_as if ctx.described() else None
+    if runs_as is not None and ctx.get("build.artifact"):
+        return runs_as("/app/" + str(ctx.get("build.artifact")).rsplit("/", 1)[-1])
     return suggested
 
 
@@ -361,7 +362,7 @@ def _ports_help(ctx: Context) -> str:
 
 
 def _http_probe(ctx: Context) -> bool:
-    return ctx.runtime in HTTP_PROBE_RUNTIMES
+    return ctx.described() is not None and ctx.described().http_probe is not None
 
 
 def _health_default(ctx: Context) -> Any:
@@ -375,7 +376,7 @@ def _uses_http(ctx: Context) -> bool:
 def _health_command_default(ctx: Context) -> Any:
     suggested = ctx.suggested("healthcheck.command")
     command = ctx.get("command") or []
-    if ctx.runtime in ("go", "static", "java") and command:
+    if ctx.described() and ctx.described().health_flag and command:
         return [*command, "-healthcheck"]
     return suggested
 
@@ -446,7 +447,10 @@ def _found(attribute: str) -> Callable[[Context], Any]:
     return default
 
 
-BUILT = ("python", "node", "go", "java")
+def _asks(key: str) -> Callable[[Context], bool]:
+    """Whether the chosen runtime's build needs the answer `key` (its module says)."""
+    return lambda ctx: ctx.described() is not None and key in ctx.described().asks
+
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
@@ -468,22 +472,22 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "build.dependencies", "list", "Dependency manifests (comma-separated)",
         help=_dependencies_help, default=lambda ctx: ctx.suggested("build.dependencies"),
-        when=lambda ctx: ctx.runtime in BUILT, depends=("runtime",)),
+        when=_asks("build.dependencies"), depends=("runtime",)),
     Question(
         "build.sources", "list", "Sources the build copies (comma-separated)",
         help=_sources_help, default=lambda ctx: ctx.suggested("build.sources"),
-        when=lambda ctx: ctx.runtime in (*BUILT, "generic"), depends=("runtime",)),
+        when=_asks("build.sources"), depends=("runtime",)),
     Question(
         "build.command", "argv", "Build command",
         help="Runs in the build stage: the JDK and build tool never reach the final image "
              "(B06).",
         default=lambda ctx: ctx.suggested("build.command"),
-        when=lambda ctx: ctx.runtime == "java", depends=("runtime", "build.dependencies"),
+        when=_asks("build.command"), depends=("runtime", "build.dependencies"),
         required=True),
     Question(
         "build.artifact", "text", "The file that runs", help=_artifact_help,
         default=lambda ctx: ctx.suggested("build.artifact"),
-        when=lambda ctx: ctx.runtime in ("java", "static"),
+        when=_asks("build.artifact"),
         depends=("runtime", "service", "build.command"), required=True),
     Question(
         "command", "argv", "Command the container runs", help=_command_help,

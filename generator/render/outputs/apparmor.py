@@ -4,7 +4,8 @@ Docker's own default protections (no mounts, no writes to /proc and /sys, no raw
 sockets, signals and ptrace only within the profile) plus what the Spec says: read-only files
 with writes only to the declared writable paths, exec only of the runtime and the declared
 command, network rules from the declared ports and egress, and only the kept capabilities.
-Which paths a runtime executes and maps is decided here; the template only lays it out.
+What a runtime executes and maps its module says (generator/runtimes/); the template only
+lays it out.
 """
 
 from __future__ import annotations
@@ -14,25 +15,11 @@ import re
 
 from jinja2 import Environment
 
-from generator.render.outputs.dockerfile import VENV
 from generator.render.spec import Spec
+from generator.runtimes import RUNTIMES
 
 BIN_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 LIB_DIRS = ("/{,usr/}lib{,32,64}/**", "/usr/local/lib/**")
-# What each runtime executes and maps besides the service's own command.
-RUNTIME_EXEC = {
-    "python": ("/usr/{,local/}bin/python3{,.[0-9]*}", f"{VENV}/bin/python3{{,.[0-9]*}}"),
-    "node": ("/usr/{,local/}bin/node{,js}",),
-    "java": ("/usr/{,local/}bin/java", "/usr/lib/jvm/**/bin/java", "/opt/java/openjdk/bin/java"),
-    "go": (),
-    "static": (),
-    "generic": (),
-}
-RUNTIME_MAP = {
-    "python": (f"{VENV}/**",),
-    "node": (),
-    "java": ("/usr/lib/jvm/**", "/opt/java/**"),
-}
 # Only sockets the declared network needs: TCP for ports; DNS (UDP) and TCP for egress.
 NETWORK_LISTEN = ("network inet stream", "network inet6 stream")
 NETWORK_EGRESS = ("network inet stream", "network inet6 stream", "network inet dgram",
@@ -71,8 +58,9 @@ def _program(argv0: str, workdir: str) -> list[str]:
 
 
 def executables(spec: Spec) -> list[str]:
-    paths = list(RUNTIME_EXEC.get(spec.runtime, ()))
-    if spec.runtime in ("go", "static"):
+    runtime = RUNTIMES[spec.runtime]
+    paths = list(runtime.apparmor_exec)
+    if runtime.runs_artifact:
         paths.append(spec.artifact_name)
     for argv in (spec.command, spec.healthcheck.command):
         if argv:
@@ -96,7 +84,7 @@ def context(spec: Spec) -> dict:
         "capabilities": [{"name": cap.lower(), "reason": " ".join(reason.split())}
                          for cap, reason in spec.capabilities],
         "network": network_rules(spec),
-        "mappable": [*LIB_DIRS, *RUNTIME_MAP.get(spec.runtime, ())],
+        "mappable": [*LIB_DIRS, *RUNTIMES[spec.runtime].apparmor_map],
         "writable": writable,
         "executables": executables(spec),
     }

@@ -5,11 +5,12 @@ from __future__ import annotations
 from jinja2 import Environment
 
 from generator.render.spec import Spec
+from generator.runtimes import RUNTIMES
 
 
 def allowed_paths(spec: Spec) -> list[str]:
     paths = list(spec.dependencies) + list(spec.sources)
-    if spec.runtime == "static" and spec.artifact:
+    if RUNTIMES[spec.runtime].artifact_from_context and spec.artifact:
         paths.append(spec.artifact)
     return sorted(dict.fromkeys(p.rstrip("/") for p in paths))
 
@@ -17,5 +18,5 @@ def allowed_paths(spec: Spec) -> list[str]:
 def render(spec: Spec, env: Environment) -> dict[str, str]:
     text = env.get_template("dockerignore.j2").render(
         spec=spec, allowed=allowed_paths(spec),
-        exclude_node_modules=spec.runtime == "node")
+        runtime_ignores=RUNTIMES[spec.runtime].context_ignores)
     return {".dockerignore": text}

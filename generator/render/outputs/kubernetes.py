@@ -19,12 +19,12 @@ from generator.render.outputs import apparmor
 from generator.render.outputs.compose import dump_yaml, header, health_argv, mapping, sequence
 from generator.render.runspec import SECRETS_DIR
 from generator.render.spec import Spec
+from generator.runtimes import RUNTIMES
 
 FOLDER = "k8s"
 NAME_LABEL = "app.kubernetes.io/name"
 # Services whose start-up is slow get a startup probe (Kubernetes' form of a start period).
 SLOW_START_SECONDS = 30
-SLOW_RUNTIMES = ("java",)
 PSS_LEVEL = "restricted"
 # CKV_K8S_31 accepts only RuntimeDefault (or docker/default); the Pod Security Standard
 # `restricted` allows a Localhost profile too, which is stricter than the runtime's default.
@@ -143,7 +143,7 @@ def _probe(spec: Spec, *, startup: bool = False) -> CommentedMap:
 
 def _slow_start(spec: Spec) -> bool:
     return (seconds(spec.healthcheck.start_period) >= SLOW_START_SECONDS
-            or spec.runtime in SLOW_RUNTIMES)
+            or RUNTIMES[spec.runtime].slow_start)
 
 
 def _container(spec: Spec) -> CommentedMap:
