@@ -72,6 +72,25 @@ class CiGate:
 
 
 @dataclass(frozen=True)
+class BuildTools:
+    """The profile's `build_tools` and `package_indexes` (plain data, validated by its schema)."""
+
+    installers: tuple[tuple[str, Any], ...]
+    indexes: tuple[tuple[str, Any], ...]
+
+    @classmethod
+    def from_profile(cls, data: dict) -> "BuildTools":
+        return cls(installers=tuple(sorted((data.get("build_tools") or {}).items())),
+                   indexes=tuple(sorted((data.get("package_indexes") or {}).items())))
+
+    def installer(self, name: str) -> dict | None:
+        return dict(self.installers).get(name)
+
+    def index(self, name: str) -> dict | None:
+        return dict(self.indexes).get(name)
+
+
+@dataclass(frozen=True)
 class Spec:
     service: str
     runtime: str
@@ -84,6 +103,10 @@ class Spec:
     dependencies: tuple[str, ...]
     sources: tuple[str, ...]
     build_command: tuple[str, ...] | None
+    extra_build_steps: tuple[tuple[str, ...], ...]  # build.steps, each exec form
+    outputs: tuple[str, ...] | None  # build.outputs: what the final stage copies from the build
+    build_facts: tuple[tuple[str, Any], ...]  # what the runtime read from the project's files
+    tools: BuildTools  # the profile's pinned installers and package indexes
     artifact: str | None
     build_secrets: tuple[str, ...]
     command: tuple[str, ...]
@@ -101,6 +124,9 @@ class Spec:
     confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
     ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
+
+    def fact(self, name: str, default: Any = None) -> Any:
+        return dict(self.build_facts).get(name, default)
 
     @property
     def has_build_stage(self) -> bool:
@@ -144,7 +170,8 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     elif build_image is None:
         raise error(f"profile '{profile.name}' names no build image for {runtime} {version}",
                     "runtime")
-    _check_build(runtime, build, error)
+    facts = _check_build(runtime, build, answers.base_dir, error)
+    _check_tool(facts, profile, error)
 
     run_image = images.run
     if run_image.user is not None:
@@ -192,6 +219,10 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         dependencies=tuple(build.get("dependencies", [])),
         sources=tuple(build.get("sources", [])),
         build_command=tuple(build["command"]) if build.get("command") else None,
+        extra_build_steps=tuple(tuple(step) for step in build.get("steps", [])),
+        outputs=tuple(build["outputs"]) if build.get("outputs") else None,
+        build_facts=tuple(sorted(facts.items())),
+        tools=BuildTools.from_profile(profile.data),
         artifact=build.get("artifact"),
         build_secrets=tuple(build.get("secrets", [])),
         command=tuple(a["command"]), ports=ports, healthcheck=health,
@@ -210,8 +241,17 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     return replace(spec, run=build_run(answers, profile, spec))
 
 
-def _check_build(runtime: str, build: dict, error) -> None:
+def _check_build(runtime: str, build: dict, context, error) -> dict:
+    """Refuse what the runtime cannot build; return the facts its plan read from the project."""
     described = RUNTIMES[runtime]
+    installer = build.get("installer")
+    if installer is not None and installer not in described.installers:
+        offered = ", ".join(described.installers) or "none: drop build.installer"
+        raise error(f"a {runtime} service installs with {offered}, not {installer}",
+                    "build", "installer")
+    for key in ("steps", "outputs"):
+        if build.get(key) and not described.built:
+            raise error(f"a {runtime} service is not built: drop build.{key}", "build", key)
     for key in described.required_build:
         if not build.get(key):
             raise error(f"a {runtime} service needs build.{key}", "build")
@@ -219,6 +259,15 @@ def _check_build(runtime: str, build: dict, error) -> None:
         raise error(f"a {runtime} service is not built: drop build.command", "build", "command")
     if described.check_build is not None:
         described.check_build(build, error)
+    facts = described.plan(build, context, error) if described.plan is not None else {}
+    return facts
+
+
+def _check_tool(facts: dict, profile: Profile, error) -> None:
+    tool = facts.get("tool")
+    if tool and not (profile.data.get("build_tools") or {}).get(tool):
+        raise error(f"{facts.get('installer')} needs {tool} pinned in profile "
+                    f"'{profile.name}' (build_tools.{tool})", "build", "dependencies")
 
 
 def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> HealthCheck:

@@ -50,6 +50,10 @@ class Runtime:
     # --- the answers it needs ---
     required_build: tuple[str, ...] = ()  # build.* keys without which it cannot build
     check_build: Callable[[dict, Error], None] | None = None  # more checks of build.*
+    # (build answers, build context, error) -> facts read from the project's own files, e.g.
+    # {"installer": "uv", "installable": False}; frozen into Spec.build_facts
+    plan: Callable[[dict, Path, Error], dict] | None = None
+    installers: tuple[str, ...] = ()  # what build.installer may name
     # --- running it ---
     http_probe: Callable[[str], list[str]] | None = None  # URL -> probe argv; None: no client
     slow_start: bool = False  # Kubernetes gives it a startup probe

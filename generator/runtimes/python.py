@@ -1,4 +1,15 @@
-"""Python: dependencies into a virtualenv in the build stage; the final stage gets the venv."""
+"""Python: dependencies into a virtualenv in the build stage, exactly as locked; the final
+stage gets the venv and the code, byte-compiled (the root is read-only at run time).
+
+The installer follows the lock file among build.dependencies (or build.installer):
+- pip: requirements*.txt, with --require-hashes when every requirement carries a hash;
+  a lone pyproject.toml is installed when it declares a build system, else only its
+  [project] dependencies are;
+- uv: uv.lock, `uv sync --frozen --no-dev`, the project itself only when it is a package;
+  uv comes from PyPI pinned by version and wheel hashes (the profile's build_tools.uv);
+- poetry: poetry.lock's main group, turned into a hashed requirements list in the build stage
+  (what `poetry export` writes) and installed with --require-hashes, so no poetry is needed.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +19,203 @@ from pathlib import Path
 from typing import Any
 
 from generator.runtimes import Error, Runtime
-from generator.runtimes.project import Found, code, read
+from generator.runtimes.project import Found, code, read, read_toml
 from generator.runtimes.steps import (
     MANIFESTS_FIRST,
     ONLY_WHAT_RUNS,
     OWN,
     Step,
     copy_in,
+    exec_form,
     secret_mounts,
     secret_note,
 )
 
 VENV = "/opt/venv"
+TOOLS = "/opt/build-tools"  # the pinned installer's own venv, build stage only
 _REQUIREMENTS_RE = re.compile(r"requirements.*\.txt$")
+INSTALLERS = ("pip", "uv", "poetry")
+LOCKS = {"uv.lock": "uv", "poetry.lock": "poetry"}
+PIP = f"{VENV}/bin/pip install --no-cache-dir"
+
+# poetry.lock -> requirements with hashes: the main group, each package's marker for it.
+POETRY_EXPORT = (
+    "import sys, tomllib; lock = tomllib.load(open(sys.argv[1], 'rb')); out = []\n"
+    "for p in lock.get('package', []):\n"
+    "    groups = p.get('groups') or [p.get('category', 'main')]\n"
+    "    if 'main' not in groups: continue\n"
+    "    m = p.get('markers'); m = m.get('main') if isinstance(m, dict) else m\n"
+    "    out.append(p['name'] + '==' + p['version'] + (' ; ' + m if m else '') + ''.join("
+    "' --hash=' + f['hash'] for f in p.get('files', [])))\n"
+    "open(sys.argv[2], 'w').write(''.join(line + '\\n' for line in out))")
+EXPORTED = "/tmp/poetry-requirements.txt"
+
+
+def _named(deps: list[str] | tuple[str, ...], name: str) -> list[str]:
+    return [d for d in deps if posixpath.basename(d) == name]
+
+
+def _requirements(deps: list[str] | tuple[str, ...]) -> list[str]:
+    return [d for d in deps if _REQUIREMENTS_RE.match(posixpath.basename(d))]
+
+
+# --- what the project says -------------------------------------------------------------------
+
+def plan(build: dict, context: Path, error: Error) -> dict:
+    deps = build.get("dependencies", [])
+    if not deps:
+        return {}
+    locks = sorted({LOCKS[posixpath.basename(d)] for d in deps
+                    if posixpath.basename(d) in LOCKS})
+    if len(locks) > 1:
+        raise error(f"build.dependencies hold lock files of {' and '.join(locks)}: list one",
+                    "build", "dependencies")
+    inferred = locks[0] if locks else "pip"
+    installer = build.get("installer", inferred)
+    if installer != inferred:
+        lock = next((n for n, i in LOCKS.items() if i == installer), "requirements*.txt")
+        found = next((n for n, i in LOCKS.items() if i == inferred), "no lock file")
+        raise error(f"build.installer {installer} installs from {lock}, but "
+                    f"build.dependencies hold {found}", "build", "installer")
+    pyproject_path = next(iter(_named(deps, "pyproject.toml")), None)
+    if installer in ("uv", "poetry") and pyproject_path is None:
+        raise error(f"{installer} needs pyproject.toml beside its lock file in "
+                    "build.dependencies", "build", "dependencies")
+    facts: dict[str, Any] = {"installer": installer}
+    if installer == "uv":
+        facts["tool"] = "uv"  # the profile must pin it
+    if pyproject_path:
+        pyproject = read_toml(context / pyproject_path)
+        poetry = (pyproject.get("tool") or {}).get("poetry") or {}
+        facts["installable"] = ("build-system" in pyproject
+                                and poetry.get("package-mode", True) is not False)
+        if installer == "pip" and not _requirements(deps) and not facts["installable"]:
+            listed = (pyproject.get("project") or {}).get("dependencies") or []
+            facts["project_dependencies"] = tuple(str(d) for d in listed)
+    if installer == "pip":
+        texts = [read(context / r) for r in _requirements(deps)]
+        facts["hashed"] = bool(texts) and all(t is not None and _all_hashed(t) for t in texts)
+    if installer == "poetry":
+        lock = read_toml(context / next(iter(_named(deps, "poetry.lock"))))
+        for package in lock.get("package", []):
+            kind = (package.get("source") or {}).get("type")
+            if kind in ("git", "directory", "file", "url"):
+                raise error(f"poetry.lock installs {package.get('name')} from a {kind} source, "
+                            "which has no hash to check: publish it to an index",
+                            "build", "dependencies")
+    return facts
+
+
+def _all_hashed(text: str) -> bool:
+    """Every requirement line of a requirements file names a hash (continuations joined)."""
+    joined = re.sub(r"\\\n", " ", text)
+    lines = [line.split("#", 1)[0].strip() for line in joined.splitlines()]
+    requirements = [line for line in lines if line and not line.startswith("-")]
+    return bool(requirements) and all("--hash=" in line for line in requirements)
+
+
+def check_build(build: dict, error: Error) -> None:
+    deps = build.get("dependencies", [])
+    known = [d for d in deps if posixpath.basename(d) in ("pyproject.toml", *LOCKS)
+             or _REQUIREMENTS_RE.match(posixpath.basename(d))]
+    if deps and not known:
+        raise error("python dependencies are installed from requirements*.txt, "
+                    "pyproject.toml, uv.lock or poetry.lock", "build", "dependencies")
+
+
+# --- the build stage -------------------------------------------------------------------------
+
+def _index(spec: Any) -> tuple[list[Step], str]:
+    """The organisation's index as a build argument, and the mount of its credentials."""
+    index = spec.tools.index("pip")
+    if not index:
+        return [], ""
+    steps = [Step(f"ARG PIP_INDEX_URL={index['url']}\nARG UV_DEFAULT_INDEX={index['url']}",
+                  "the organisation's package index (profile package_indexes.pip): not secret")]
+    mount = (f"--mount=type=secret,id={index['credentials']},target=/root/.netrc "
+             if index.get("credentials") else "")
+    return steps, mount
+
+
+def _uv_tool(spec: Any) -> Step:
+    tool = spec.tools.installer("uv")
+    hashes = " ".join(f"--hash={h}" for h in tool["hashes"])
+    return Step(f"RUN python3 -m venv {TOOLS} \\\n"
+                f"    && echo 'uv=={tool['version']} {hashes}' > /tmp/uv-requirements.txt \\\n"
+                f"    && {TOOLS}/bin/pip install --no-cache-dir --require-hashes "
+                "-r /tmp/uv-requirements.txt",
+                "the installer, pinned by version and wheel hashes (profile build_tools.uv); "
+                "it stays in this stage")
+
+
+def _install(spec: Any, mounts: str, note: str) -> list[Step]:
+    """The locked install, before the sources are copied (so its layer is cached)."""
+    installer = spec.fact("installer")
+    deps = spec.dependencies
+    why = "B06: dependencies go into a virtualenv that alone is copied on" + note
+    if installer == "uv":
+        # The project itself (if it is a package) only after its sources: see _install_project.
+        return [_uv_tool(spec),
+                Step(f"ENV UV_PROJECT_ENVIRONMENT={VENV} UV_PYTHON_DOWNLOADS=never "
+                     "UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1 UV_SYSTEM_CERTS=1",
+                     "uv uses the image's certificate store, as pip does (an organisation's CA "
+                     "installed there is trusted)"),
+                Step(f"RUN {mounts}{TOOLS}/bin/uv sync --frozen --no-dev --no-install-project "
+                     "--python python3", why + ";\n# exactly as uv.lock says, dev group left out")]
+    if installer == "poetry":
+        lock = next(iter(_named(deps, "poetry.lock")))
+        return [Step(f"RUN {exec_form(['python3', '-c', POETRY_EXPORT, lock, EXPORTED])}",
+                     "poetry.lock's main group as a hashed requirements list (no poetry needed)"),
+                Step(f"RUN {mounts}python3 -m venv {VENV} \\\n"
+                     f"    && {PIP} --require-hashes --no-deps -r {EXPORTED}",
+                     why + ";\n# exactly as poetry.lock says, each file's hash checked")]
+    requirements = _requirements(deps)
+    if requirements:
+        hashes = "--require-hashes " if spec.fact("hashed") else ""
+        installs = " ".join(f"-r {r}" for r in requirements)
+        return [Step(f"RUN {mounts}python3 -m venv {VENV} \\\n    && {PIP} {hashes}{installs}",
+                     why)]
+    listed = spec.fact("project_dependencies")
+    if listed:
+        return [Step(f"RUN {mounts}python3 -m venv {VENV}"),
+                Step(f"RUN {mounts}{exec_form([f'{VENV}/bin/pip', *PIP.split()[1:], *listed])}",
+                     "the application's [project] dependencies (it is no package to install)"
+                     + note)]
+    return []
+
+
+def _install_project(spec: Any, mounts: str, note: str) -> list[Step]:
+    """After the sources: the project itself, when it is an installable package."""
+    installer = spec.fact("installer")
+    why = "B06: the project is installed into the virtualenv" + note
+    if installer == "uv" and spec.fact("installable"):
+        return [Step(f"RUN {mounts}{TOOLS}/bin/uv sync --frozen --no-dev --no-editable "
+                     "--python python3", why)]
+    if installer == "poetry" and spec.fact("installable"):
+        return [Step(f"RUN {mounts}{PIP} --no-deps .", why)]
+    if installer == "pip" and spec.fact("installable"):
+        return [Step(f"RUN {mounts}python3 -m venv {VENV} \\\n    && {PIP} .", why)]
+    return []
 
 
 def build_steps(spec: Any, workdir: str) -> list[Step]:
-    deps = list(spec.dependencies)
     mounts, note = secret_mounts(spec), secret_note(spec)
-    requirements = [d for d in deps if d.endswith(".txt")]
-    pyproject = [d for d in deps if d.endswith("pyproject.toml")]
-    steps = [Step(copy_in(dep), MANIFESTS_FIRST) for dep in deps]
-    if requirements:
-        installs = " ".join(f"-r {r}" for r in requirements)
-        steps.append(Step(f"RUN {mounts}python3 -m venv {VENV} \\\n"
-                          f"    && {VENV}/bin/pip install --no-cache-dir {installs}",
-                          "B06: dependencies go into a virtualenv that alone is copied on"
-                          + note))
+    index_steps, index_mount = _index(spec)
+    mounts = index_mount + mounts
+    steps = index_steps + [Step(copy_in(dep), MANIFESTS_FIRST) for dep in spec.dependencies]
+    steps += _install(spec, mounts, note)
     steps += [Step(copy_in(src)) for src in spec.sources]
-    if pyproject:
-        steps.append(Step(f"RUN {mounts}python3 -m venv {VENV} \\\n"
-                          f"    && {VENV}/bin/pip install --no-cache-dir .",
-                          "B06: the project is installed into the virtualenv" + note))
+    steps += _install_project(spec, mounts, note)
+    if spec.extra_build_steps:
+        steps.append(Step(f"ENV PATH={VENV}/bin:$PATH",
+                          "the build steps run with the virtualenv's packages"))
+        steps += [Step(f"RUN {exec_form(argv)}", "" if i else "build.steps, exec form")
+                  for i, argv in enumerate(spec.extra_build_steps)]
+    compiled = [p for p in spec.outputs or spec.sources if p.endswith(("/", ".py"))]
+    if compiled:
+        argv = ["python3", "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
+        steps.append(Step(f"RUN {exec_form([*argv, *compiled])}",
+                          "byte-compiled here: the root is read-only at run time"))
     return steps
 
 
@@ -47,17 +223,11 @@ def final_copies(spec: Any, build_workdir: str) -> list[Step]:
     steps = [Step(f"COPY --from=build --chown=0:0 {VENV} {VENV}",
                   f"{ONLY_WHAT_RUNS}.\n# {OWN}")]
     steps += [Step(copy_in(src, from_stage="build", src_root=build_workdir, chown=True))
-              for src in spec.sources]
+              for src in spec.outputs or spec.sources]
     return steps
 
 
-def check_build(build: dict, error: Error) -> None:
-    deps = build.get("dependencies", [])
-    if deps and not [d for d in deps if posixpath.basename(d) == "pyproject.toml"
-                     or _REQUIREMENTS_RE.match(posixpath.basename(d))]:
-        raise error("python dependencies are installed from requirements*.txt or "
-                    "pyproject.toml", "build", "dependencies")
-
+# --- running and detecting it ----------------------------------------------------------------
 
 def http_probe(url: str) -> list[str]:
     # The URL is passed as an argument, never pasted into the probe's code.
@@ -94,14 +264,13 @@ RUNTIME = Runtime(
     build_steps=build_steps, final_copies=final_copies,
     env=(("PATH", f"{VENV}/bin:$PATH"), ("PYTHONDONTWRITEBYTECODE", "1"),
          ("PYTHONUNBUFFERED", "1")),
-    context_ignores=(),
-    check_build=check_build,
+    check_build=check_build, plan=plan, installers=INSTALLERS,
     http_probe=http_probe, python_in_image=True,
     seccomp_groups=("python",),
     apparmor_exec=("/usr/{,local/}bin/python3{,.[0-9]*}", f"{VENV}/bin/python3{{,.[0-9]*}}"),
     apparmor_map=(f"{VENV}/**",),
     markers=("requirements.txt", "pyproject.toml"), marker_rank=3,
-    dependencies_hint="requirements*.txt or pyproject.toml",
+    dependencies_hint="requirements*.txt, pyproject.toml and uv.lock or poetry.lock",
     asks=frozenset({"build.dependencies", "build.sources"}),
     detect_version=detect_version, defaults=defaults,
 )
