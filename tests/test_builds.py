@@ -127,7 +127,8 @@ def test_node_managers_install_production_dependencies_from_their_lock(tmp_path,
                                                                         install):
     build, final = stages(render(tmp_path, name))
     commands = runs(build)
-    assert any(r.startswith("corepack enable") for r in commands)  # packageManager's version
+    pinned = next(r for r in commands if "corepack enable" in r)  # packageManager's version
+    assert re.match(r"npm install -g --no-audit --no-fund corepack@\d+\.\d+\.\d+ ", pinned)
     assert any(r.startswith(install) for r in commands), commands
     assert not any("npm ci" in r for r in commands)
     assert runs(final)[1:] == []  # the user setup only: no manager runs in the final stage
@@ -217,3 +218,18 @@ def test_package_manager_and_lock_file_that_disagree_are_refused(tmp_path):
     assert result.code == 2
     assert "build.dependencies: package.json's packageManager is pnpm" in result.err
     assert not (service / "out").exists()
+
+
+@pytest.mark.parametrize("name,deps", [
+    ("django-uploads", ["pyproject.toml", "uv.lock"]),
+    ("fastapi-poetry", ["pyproject.toml", "poetry.lock"]),
+    ("express-pnpm", ["package.json", "pnpm-lock.yaml"]),
+    ("koa-yarn-berry", ["package.json", "yarn.lock", ".yarnrc.yml"]),
+])
+def test_the_wizard_proposes_the_lock_file_the_folder_holds(name, deps):
+    from cli_support import EXAMPLES
+
+    from generator.wizard.detect import detect, runtime_defaults
+    project = detect(EXAMPLES / name)
+    suggested = runtime_defaults(EXAMPLES / name, project.runtime.value, name)
+    assert suggested["build.dependencies"] == deps

@@ -8,12 +8,12 @@ import json
 import re
 import shutil
 import time
-import tomllib
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import tomllib
 from cli_support import EXAMPLES, run_cli
 from engine_support import REGISTRY, build_image, run_container, unavailable, wait_healthy
 from packaging.markers import Marker
@@ -55,7 +55,7 @@ def builds_profile(engine, tmp_path_factory) -> Path:
     for runtime, ref in BASES.items():
         try:
             digests[runtime] = engine.images.get_registry_data(ref).id
-        except Exception as exc:  # noqa: BLE001 - reported as unavailable below
+        except Exception as exc:
             digests[runtime] = None
             problem = f"base image {ref} not in the registry: {exc}"
         if digests[runtime] is None:
@@ -65,6 +65,8 @@ def builds_profile(engine, tmp_path_factory) -> Path:
     for runtime, ref in BASES.items():
         lines.append(f"  {runtime}-image: {{ref: '{ref}', digest: '{digests[runtime]}', "
                      "pinned: '2026-12-01', shell: true, packages: apt}")
+    # The npm registry reachable from these builds is a mirror that serves no signatures.
+    lines += ["build_tools:", "  corepack: {version: 0.36.0, signatures: false}"]
     lines += ["runtimes:", "  python:", "    '3.13': {build: python-image, run: python-image}",
               "  node:", "    '24': {build: node-image, run: node-image}"]
     path = tmp_path_factory.mktemp("builds-profile") / "profile.yaml"

@@ -125,6 +125,8 @@ def _corepack(spec: Any) -> list[Step]:
     if installer == "npm":
         return []
     env = "ENV COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_ENABLE_AUTO_PIN=0"
+    if (spec.tools.installer("corepack") or {}).get("signatures") is False:
+        env += " COREPACK_INTEGRITY_KEYS=0"  # the profile's mirror serves no npm signatures
     if not spec.tools.index("npm"):  # corepack then fetches every manager from npm's registry
         env += f" COREPACK_NPM_REGISTRY={NPM_REGISTRY}"
     if spec.fact("flavour") == "yarn-berry":  # refuse any install that would change yarn.lock
@@ -201,12 +203,12 @@ def detect_version(root: Path) -> Found | None:
 
 
 def defaults(root: Path, service: str) -> dict:
-    deps = ["package.json"] + [n for n in ("package-lock.json", "npm-shrinkwrap.json")
-                               if (root / n).is_file()][:1]
+    deps = ["package.json"] + [n for n in LOCKS if (root / n).is_file()][:1]
+    if "yarn.lock" in deps and (root / ".yarnrc.yml").is_file():
+        deps.append(".yarnrc.yml")
     package = read_json(root / "package.json")
     sources = code(root, (".js", ".mjs", ".cjs", ".json"),
-                   exclude=("package.json", "package-lock.json", "npm-shrinkwrap.json",
-                            "test", "tests", "__tests__", "coverage"))
+                   exclude=("package.json", *LOCKS, "test", "tests", "__tests__", "coverage"))
     sources = [s for s in sources if s.endswith("/") or not s.endswith(".json")]
     entry = None
     start = (package.get("scripts") or {}).get("start") if isinstance(

@@ -243,6 +243,9 @@ def detect_version(root: Path) -> Found | None:
 
 def defaults(root: Path, service: str) -> dict:
     deps = [n for n in ("requirements.txt", "pyproject.toml") if (root / n).is_file()][:1]
+    lock = next((n for n in LOCKS if (root / n).is_file()), None)
+    if lock and (root / "pyproject.toml").is_file():  # the lock file says the installer
+        deps = ["pyproject.toml", lock]
     sources = code(root, (".py",), exclude=("setup.py", "conftest.py", "tests", "test"))
     command = None
     for src in sources:

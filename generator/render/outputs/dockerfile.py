@@ -62,7 +62,7 @@ def _build_stage(spec: Spec) -> Stage | None:
 def _exec_form_apart(steps: list[Step]) -> list[Step]:
     """An exec-form RUN cannot be joined to the RUN before it (there is no shell to chain
     them with), so hadolint's advice to consolidate them (DL3059) is knowingly set aside."""
-    for before, step in zip(steps, steps[1:]):
+    for before, step in zip(steps, steps[1:], strict=False):
         if (step.instruction.startswith("RUN ") and before.instruction.startswith("RUN ")
                 and "RUN [" in (before.instruction[:5], step.instruction[:5])):
             step.lint_ignore = "DL3059"
