@@ -14,7 +14,6 @@ REGISTRY_DIR=/var/lib/tightship-registry
 REGISTRY_CONF=$CACHE/registry.yml
 DOCKERD_LOG=/var/log/tightship-dockerd.log
 REGISTRY_LOG=/var/log/tightship-registry.log
-SUITE=bookworm
 # Bump when the way images are made changes, so cached root filesystems are rebuilt.
 RECIPE_VERSION=2
 
@@ -27,10 +26,11 @@ export DEBIAN_FRONTEND=noninteractive
 # --- 1. Debian packages ----------------------------------------------------------------------
 # The engine and registry, and what the tests drive beside them: docker-compose (compose files
 # on the engine), strace (seccomp learn), apparmor (apparmor_parser), libseccomp2 (pyseccomp),
-# tmux (the wizard in a real terminal), shellcheck (the generated CI gate).
+# tmux (the wizard in a real terminal), shellcheck (the generated CI gate), podman (a second
+# engine to run the generated files on).
 packages=(docker.io debootstrap docker-registry apparmor iptables ca-certificates
           debian-archive-keyring curl util-linux docker-compose strace libseccomp2 tmux shellcheck
-          make python3-venv git ${TIGHTSHIP_APT_EXTRA:-})
+          make python3-venv git podman ${TIGHTSHIP_APT_EXTRA:-})
 missing=()
 for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -140,21 +140,26 @@ manifest_digest() {  # repo tag -> digest the registry reports, or nothing
         | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest" {print $2}' || true
 }
 
-# One plain minbase tree, cached; images with more packages get them with apt-get inside a copy
-# of it (debootstrap's own --include resolver cannot install npm's dependency tree).
-base_tarball() {
-    local spec tarball dir
-    spec=$(printf '%s|' "$RECIPE_VERSION" "$SUITE" "$mirror" | sha256sum | cut -c1-16)
-    tarball="$CACHE/rootfs/minbase-$SUITE-$spec.tar"
+# One plain minbase tree per Debian suite, cached; images with more packages get them with
+# apt-get inside a copy of it (debootstrap's own --include resolver cannot install npm's
+# dependency tree).
+base_tarball() {  # suite
+    local suite=$1 spec tarball dir
+    spec=$(printf '%s|' "$RECIPE_VERSION" "$suite" "$mirror" | sha256sum | cut -c1-16)
+    tarball="$CACHE/rootfs/minbase-$suite-$spec.tar"
     if [ ! -s "$tarball" ]; then
-        log "debootstrap $SUITE minbase from $mirror" >&2
+        log "debootstrap $suite minbase from $mirror" >&2
+        local t0=$SECONDS
         dir=$(mktemp -d "$CACHE/rootfs/build.XXXXXX")
-        debootstrap --variant=minbase "--cache-dir=$CACHE/debs" "$SUITE" "$dir" "$mirror" \
+        mkdir -p "$CACHE/debs/$suite"
+        debootstrap --variant=minbase "--cache-dir=$CACHE/debs/$suite" "$suite" "$dir" "$mirror" \
             >"$dir.log" 2>&1 || { tail -n 20 "$dir.log" >&2; die "debootstrap failed (log: $dir.log)"; }
-        printf 'deb %s %s main\n' "$mirror" "$SUITE" >"$dir/etc/apt/sources.list"
+        printf 'deb %s %s main\n' "$mirror" "$suite" >"$dir/etc/apt/sources.list"
+        rm -f "$dir/etc/apt/sources.list.d/debian.sources"
         tar --numeric-owner -C "$dir" -cf "$tarball.tmp" .
         mv "$tarball.tmp" "$tarball"
         rm -rf "$dir" "$dir.log"
+        log "debootstrap $suite: $((SECONDS - t0)) s" >&2
     fi
     echo "$tarball"
 }
@@ -167,16 +172,17 @@ chroot_umount() {
     return 0
 }
 
-make_debian_rootfs() {  # dir comma-separated-packages
-    local dir=$1 include=$2 base
-    base=$(base_tarball)
+make_debian_rootfs() {  # dir suite comma-separated-packages
+    local dir=$1 suite=$2 include=$3 base
+    base=$(base_tarball "$suite")
     tar --numeric-owner -C "$dir" -xf "$base"
     if [ -n "$include" ]; then
         trap "chroot_umount '$dir'" EXIT
         mount -t proc proc "$dir/proc"
         mount --bind /dev "$dir/dev"
         mount --bind /dev/pts "$dir/dev/pts"
-        mount --bind "$CACHE/debs" "$dir/var/cache/apt/archives"
+        mkdir -p "$CACHE/debs/$suite"
+        mount --bind "$CACHE/debs/$suite" "$dir/var/cache/apt/archives"
         cp /etc/resolv.conf "$dir/etc/resolv.conf"
         printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
         chmod 0755 "$dir/usr/sbin/policy-rc.d"
@@ -203,8 +209,8 @@ make_debian_rootfs() {  # dir comma-separated-packages
     : >"$dir/etc/resolv.conf"
 }
 
-make_static_rootfs() {  # dir: a distroless-like tree, no shell and no package manager
-    local dir=$1
+make_static_rootfs() {  # dir debian-version: a distroless-like tree, no shell, no package manager
+    local dir=$1 version=$2
     mkdir -p "$dir"/etc/ssl/certs "$dir"/home/nonroot "$dir"/tmp "$dir"/root
     cat >"$dir/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/sbin/nologin
@@ -216,8 +222,8 @@ root:x:0:
 nobody:x:65534:
 nonroot:x:65532:
 EOF
-    printf 'PRETTY_NAME="Distroless"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="12"\n' \
-        >"$dir/etc/os-release"
+    printf 'PRETTY_NAME="Distroless"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="%s"\n' \
+        "$version" >"$dir/etc/os-release"
     [ -f /etc/ssl/certs/ca-certificates.crt ] \
         && cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/ca-certificates.crt"
     chmod 1777 "$dir/tmp"
@@ -226,12 +232,19 @@ EOF
     chmod 0755 "$dir/home/nonroot"
 }
 
-# name tag kind include [--change ...]
+debian_version() {  # suite -> Debian's major version number
+    case $1 in bookworm) echo 12 ;; trixie) echo 13 ;; *) die "unknown Debian suite $1" ;; esac
+}
+
+# repo tag kind suite include [--change ...]
 ensure_image() {
-    local repo=$1 tag=$2 kind=$3 include=$4; shift 4
+    local repo=$1 tag=$2 kind=$3 suite=$4 include=$5; shift 5
     local ref="$REGISTRY/$repo:$tag" safe=${repo//\//_}-$tag
-    local fs_spec spec
-    fs_spec=$(printf '%s|' "$RECIPE_VERSION" "$kind" "$include" "$mirror" "$ca_hash" | sha256sum | cut -c1-16)
+    local fs_spec spec fields=("$RECIPE_VERSION" "$kind" "$include" "$mirror" "$ca_hash")
+    # Bookworm's specs predate the suite field: leaving it out keeps their cached images and
+    # digests, which test runs already under way rely on.
+    [ "$suite" = bookworm ] || fields+=("$suite")
+    fs_spec=$(printf '%s|' "${fields[@]}" | sha256sum | cut -c1-16)
     spec=$(printf '%s|' "$fs_spec" "$@" | sha256sum | cut -c1-16)
     local stamp="$CACHE/stamps/$safe" tarball="$CACHE/rootfs/$safe-$fs_spec.tar"
     local have
@@ -246,7 +259,8 @@ ensure_image() {
         log "$ref: building root filesystem ($kind${include:+: $include})"
         local t0=$SECONDS dir
         dir=$(mktemp -d "$CACHE/rootfs/build.XXXXXX")
-        if [ "$kind" = debian ]; then make_debian_rootfs "$dir" "$include"; else make_static_rootfs "$dir"; fi
+        if [ "$kind" = debian ]; then make_debian_rootfs "$dir" "$suite" "$include"
+        else make_static_rootfs "$dir" "$(debian_version "$suite")"; fi
         if [ "$kind" = static ] && [ -e "$dir/bin/sh" ]; then die "static image has /bin/sh"; fi
         rm -f "$CACHE/rootfs/$safe-"*.tar
         tar --numeric-owner -C "$dir" -cf "$tarball.tmp" .
@@ -263,25 +277,40 @@ ensure_image() {
 }
 
 PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-ensure_image python 3.11-slim-bookworm debian python3,python3-venv,python-is-python3,ca-certificates \
-    --change "$PATH_ENV" --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
-ensure_image node 18-bookworm-slim debian nodejs,npm,ca-certificates \
-    --change "$PATH_ENV" --change 'CMD ["node"]'
-ensure_image golang 1.19-bookworm debian golang-go,ca-certificates \
-    --change 'ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'ENV GOPATH=/go' --change 'WORKDIR /go' --change 'CMD ["bash"]'
-ensure_image distroless/static-debian12 nonroot static "" \
-    --change 'USER 65532:65532' --change 'WORKDIR /home/nonroot' \
-    --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
-    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'
-ensure_image debian bookworm-slim debian "" --change "$PATH_ENV" --change 'CMD ["bash"]'
+GO_ENV=(--change 'ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        --change 'ENV GOPATH=/go' --change 'WORKDIR /go' --change 'CMD ["bash"]')
+STATIC_ENV=(--change 'USER 65532:65532' --change 'WORKDIR /home/nonroot'
+            --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
+            --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt')
 
-# The static image must really have no shell.
-cid=$(docker create "$REGISTRY/distroless/static-debian12:nonroot" /nonexistent)
-if docker cp "$cid:/bin/sh" - >/dev/null 2>&1; then
-    docker rm -f "$cid" >/dev/null; die "distroless image has /bin/sh"
-fi
-docker rm -f "$cid" >/dev/null
+# Each image stands in for the public one whose tag it carries, with what Debian packages of
+# that suite: trixie gives python3 3.13, nodejs 20 and golang-go 1.24 (the defaults' runtimes
+# are newer; what the tests exercise works on these). Trixie images are the default profile's;
+# the bookworm ones stand in for its `-bookworm` versions.
+ensure_image python 3.13-slim-trixie debian trixie python3,python3-venv,python-is-python3,ca-certificates \
+    --change "$PATH_ENV" --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
+ensure_image node 24-trixie-slim debian trixie nodejs,npm,ca-certificates \
+    --change "$PATH_ENV" --change 'CMD ["node"]'
+ensure_image golang 1.25-trixie debian trixie golang-go,ca-certificates "${GO_ENV[@]}"
+ensure_image distroless/static-debian13 nonroot static trixie "" "${STATIC_ENV[@]}"
+ensure_image debian trixie-slim debian trixie "" --change "$PATH_ENV" --change 'CMD ["bash"]'
+
+ensure_image python 3.11-slim-bookworm debian bookworm python3,python3-venv,python-is-python3,ca-certificates \
+    --change "$PATH_ENV" --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
+ensure_image node 18-bookworm-slim debian bookworm nodejs,npm,ca-certificates \
+    --change "$PATH_ENV" --change 'CMD ["node"]'
+ensure_image golang 1.19-bookworm debian bookworm golang-go,ca-certificates "${GO_ENV[@]}"
+ensure_image distroless/static-debian12 nonroot static bookworm "" "${STATIC_ENV[@]}"
+ensure_image debian bookworm-slim debian bookworm "" --change "$PATH_ENV" --change 'CMD ["bash"]'
+
+# The static images must really have no shell.
+for ref in distroless/static-debian13:nonroot distroless/static-debian12:nonroot; do
+    cid=$(docker create "$REGISTRY/$ref" /nonexistent)
+    if docker cp "$cid:/bin/sh" - >/dev/null 2>&1; then
+        docker rm -f "$cid" >/dev/null; die "$ref has /bin/sh"
+    fi
+    docker rm -f "$cid" >/dev/null
+done
 
 # What later steps need to reach the engine and the registry: `. /var/cache/tightship-ci/engine.env`
 {
@@ -290,7 +319,9 @@ docker rm -f "$cid" >/dev/null
 } >"$CACHE/engine.env"
 
 log "images in $REGISTRY:"
-for ref in python:3.11-slim-bookworm node:18-bookworm-slim golang:1.19-bookworm \
+for ref in python:3.13-slim-trixie node:24-trixie-slim golang:1.25-trixie \
+           distroless/static-debian13:nonroot debian:trixie-slim \
+           python:3.11-slim-bookworm node:18-bookworm-slim golang:1.19-bookworm \
            distroless/static-debian12:nonroot debian:bookworm-slim; do
     printf '    %-50s %s\n' "$REGISTRY/$ref" "$(manifest_digest "${ref%%:*}" "${ref#*:}")"
 done

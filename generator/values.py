@@ -8,6 +8,23 @@ import re
 SECRET_NAME_RE = re.compile(
     r"(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|ACCESS_?KEY|AUTH)",
     re.IGNORECASE)
+# Credentials whose well-known names SECRET_NAME_RE misses (AWS_ACCESS_KEY_ID ends in _ID,
+# which elsewhere points at a secret rather than holds one).
+CREDENTIAL_NAME_RE = re.compile(
+    r"^(AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN|AWS_SECRET_ACCESS_KEY|ALIBABA_CLOUD_ACCESS_KEY_ID|"
+    r"ARM_CLIENT_SECRET|GOOGLE_API_KEY|HEROKU_API_KEY|DIGITALOCEAN_ACCESS_TOKEN|VAULT_TOKEN|"
+    r"CONSUL_HTTP_TOKEN|NOMAD_TOKEN)$"
+    r"|(^|_)(KEY_CONTENT|KEY_MATERIAL|PASSPHRASE|CONNECTION_STRING|CONN_STR|SAS_TOKEN|"
+    r"ACCOUNT_KEY|STORAGE_KEY|BATCH_KEY|MASTER_KEY|SIGNING_KEY|ENCRYPTION_KEY|SHARED_KEY|"
+    r"CLIENT_SECRET|WEBHOOK_URL|DSN|PGPASSWORD|HTPASSWD)$|(^|_)BEARER(_|$)",
+    re.IGNORECASE)
+
+
+def looks_secret(name: str) -> bool:
+    """B09: a name the generator never puts into ENV (check is finer: see check/secrets.py)."""
+    return bool(SECRET_NAME_RE.search(name) or CREDENTIAL_NAME_RE.search(name))
+
+
 # Paths a service may never make writable: the system itself.
 SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/root",
                "/sbin", "/sys", "/usr")

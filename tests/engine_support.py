@@ -21,26 +21,49 @@ import pytest
 REGISTRY = "127.0.0.1:5000"
 TEST_TAG_PREFIX = "tightship-test/"
 
-# Profile image key -> (reference in the local registry, fields the profile states for it).
+# Default-profile image key -> (stand-in in the local registry, fields the profile states for
+# it). The stand-ins carry the tags of the public images and Debian's own packages of the same
+# suite (.ci/engine-up.sh), so the engine tests build on what the default profile offers.
+_STATIC = {"shell": False, "packages": "none", "user": {"uid": 65532, "gid": 65532}}
+_APT = {"shell": True, "packages": "apt"}
 PROFILE_IMAGES: dict[str, tuple[str, dict[str, Any]]] = {
-    "python-3.11": (f"{REGISTRY}/python:3.11-slim-bookworm", {"shell": True, "packages": "apt"}),
-    "node-18": (f"{REGISTRY}/node:18-bookworm-slim", {"shell": True, "packages": "apt"}),
-    "golang-1.19": (f"{REGISTRY}/golang:1.19-bookworm", {"shell": True, "packages": "apt"}),
-    "distroless-static": (
-        f"{REGISTRY}/distroless/static-debian12:nonroot",
-        {"shell": False, "packages": "none", "user": {"uid": 65532, "gid": 65532}},
-    ),
-    "debian-bookworm": (f"{REGISTRY}/debian:bookworm-slim", {"shell": True, "packages": "apt"}),
+    "python-3.13": (f"{REGISTRY}/python:3.13-slim-trixie", _APT),
+    "node-24": (f"{REGISTRY}/node:24-trixie-slim", _APT),
+    "golang-1.25": (f"{REGISTRY}/golang:1.25-trixie", _APT),
+    "distroless-static": (f"{REGISTRY}/distroless/static-debian13:nonroot", _STATIC),
+    "debian-trixie": (f"{REGISTRY}/debian:trixie-slim", _APT),
+    # The `-bookworm` versions, on older Debian packages.
+    "python-3.12-bookworm": (f"{REGISTRY}/python:3.11-slim-bookworm", _APT),
+    "node-22-bookworm": (f"{REGISTRY}/node:18-bookworm-slim", _APT),
+    "golang-1.24-bookworm": (f"{REGISTRY}/golang:1.19-bookworm", _APT),
+    "distroless-static-bookworm": (f"{REGISTRY}/distroless/static-debian12:nonroot", _STATIC),
+    "debian-bookworm": (f"{REGISTRY}/debian:bookworm-slim", _APT),
 }
 BASE_IMAGES: tuple[str, ...] = tuple(ref for ref, _ in PROFILE_IMAGES.values())
 
-ENGINE_RUNTIMES: dict[str, dict[str, dict[str, str]]] = {
-    "python": {"3.11": {"build": "python-3.11", "run": "python-3.11"}},
-    "node": {"18": {"build": "node-18", "run": "node-18"}},
-    "go": {"1.19": {"build": "golang-1.19", "run": "distroless-static"}},
-    "static": {"distroless": {"run": "distroless-static"}},
-    "generic": {"bookworm": {"run": "debian-bookworm"}},
-}
+# The local images the tests name directly: the default profile's choice for each role.
+PYTHON_IMAGE = PROFILE_IMAGES["python-3.13"][0]
+GOLANG_IMAGE = PROFILE_IMAGES["golang-1.25"][0]
+DISTROLESS_IMAGE = PROFILE_IMAGES["distroless-static"][0]
+DEBIAN_IMAGE = PROFILE_IMAGES["debian-trixie"][0]
+
+
+def engine_runtimes() -> dict[str, dict[str, dict[str, str]]]:
+    """The default profile's runtime versions whose images all have a local stand-in, in order.
+
+    So the engine profile's first version of each runtime is the default profile's first one.
+    """
+    from generator.render.profiles import load_profile
+
+    offered: dict[str, dict[str, dict[str, str]]] = {}
+    for runtime, versions in load_profile("default").runtimes.items():
+        for version, images in versions.items():
+            roles = {role: image.key for role, image in
+                     (("build", images.build), ("run", images.run)) if image is not None}
+            if all(key in PROFILE_IMAGES for key in roles.values()):
+                offered.setdefault(runtime, {})[version] = roles
+    return offered
+
 
 PROC_STATUS_FIELDS = ("Uid", "Gid", "CapEff", "CapPrm", "NoNewPrivs", "Seccomp")
 
@@ -115,7 +138,7 @@ def engine_profile_yaml(images: dict[str, str], *, pinned: str | None = None) ->
         entry.fa.set_flow_style()
         entries[key] = entry
     runtimes = CommentedMap()
-    for runtime, versions in ENGINE_RUNTIMES.items():
+    for runtime, versions in engine_runtimes().items():
         runtimes[runtime] = CommentedMap()
         for version, roles in versions.items():
             runtimes[runtime][version] = CommentedMap(roles)

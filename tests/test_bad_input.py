@@ -39,7 +39,7 @@ CASES = [
      "DNS label"),
     ("unknown-runtime", GOOD.replace("runtime: python", "runtime: ruby"), ":2: runtime:",
      "not one of"),
-    ("version-not-offered", GOOD + "version: '2.7'\n", ":10: version:", "offers python 3.12"),
+    ("version-not-offered", GOOD + "version: '2.7'\n", ":10: version:", "offers python 3.13, 3.14, 3.12-bookworm"),
     ("path-escapes-context", GOOD.replace("sources: [app/]", "sources: [../secrets/]"),
      ":5: build.sources[0]:", "inside the build context"),
     ("absolute-source-path", GOOD.replace("sources: [app/]", "sources: [/etc/passwd]"),
@@ -53,6 +53,8 @@ CASES = [
      "control character"),
     ("secret-looking-env", GOOD + "env:\n  DB_PASSWORD: hunter2\n", ":11: env.DB_PASSWORD:",
      "looks like a secret"),
+    ("well-known-credential-env", GOOD + "env:\n  AWS_ACCESS_KEY_ID: AKIAABCDEFGHIJKLMNOP\n",
+     ":11: env.AWS_ACCESS_KEY_ID:", "looks like a secret"),
     ("package-with-shell", GOOD + "packages:\n  run: ['curl; rm -rf /']\n",
      ":11: packages.run[0]:", "not valid"),
     ("label-source-not-https", GOOD + "labels:\n  source: 'http://x\"y'\n",
@@ -134,20 +136,20 @@ PROFILE_CASES = [
         name: team
         extends: default
         images:
-          python-3.12: {ref: evil.example.com/python:3.12, digest: 'sha256:%s', pinned: '2026-01-01', shell: true, packages: apt}
-        """ % ("a" * 64), ":4:", "images.python-3.12.ref", "not from an allowed registry"),
+          python-3.13: {ref: evil.example.com/python:3.13, digest: 'sha256:%s', pinned: '2026-01-01', shell: true, packages: apt}
+        """ % ("a" * 64), ":4:", "images.python-3.13.ref", "not from an allowed registry"),
     ("unpinned-image", """\
         name: team
         extends: default
         images:
-          python-3.12: {ref: 'python:3.12-slim', pinned: '2026-01-01', shell: true, packages: apt}
-        """, ":4:", "images.python-3.12.digest", "is required"),
+          python-3.13: {ref: 'python:3.13-slim', pinned: '2026-01-01', shell: true, packages: apt}
+        """, ":4:", "images.python-3.13.digest", "is required"),
     ("latest-tag", """\
         name: team
         extends: default
         images:
-          python-3.12: {ref: 'python:latest', digest: 'sha256:%s', pinned: '2026-01-01', shell: true, packages: apt}
-        """ % ("b" * 64), ":4:", "images.python-3.12.ref", "latest"),
+          python-3.13: {ref: 'python:latest', digest: 'sha256:%s', pinned: '2026-01-01', shell: true, packages: apt}
+        """ % ("b" * 64), ":4:", "images.python-3.13.ref", "latest"),
     ("unknown-profile-key", """\
         name: team
         extends: default

@@ -106,7 +106,8 @@ def test_only_declared_ports_are_exposed():  # B11
 def test_oci_labels_include_the_base_digest():  # B13
     parser, _ = parsed("node")
     labels = parser.labels
-    base = load_profile("default").runtimes["node"]["22"].run
+    profile = load_profile("default")
+    base = profile.runtimes["node"][profile.versions("node")[0]].run  # the default: node 24
     assert labels["org.opencontainers.image.base.digest"] == base.digest
     assert labels["org.opencontainers.image.source"] == "https://github.com/example/hello-node"
     assert labels["org.opencontainers.image.version"] == "1.0.0"

@@ -8,7 +8,7 @@ import tarfile
 import pytest
 from cli_support import copy_example, run_cli
 from docker.errors import NotFound
-from engine_support import build_image, proc_status, run_container, wait_healthy
+from engine_support import GOLANG_IMAGE, build_image, proc_status, run_container, wait_healthy
 
 pytestmark = pytest.mark.engine
 
@@ -22,10 +22,10 @@ EXPECTED_USER = {
 FAST_HEALTH = ("--set", "healthcheck.interval=2s", "--set", "healthcheck.start_period=30s")
 
 
-def render_for_engine(tmp_path, name: str, engine_profile) -> object:
+def render_for_engine(tmp_path, name: str, engine_profile, *sets: str) -> object:
     service = copy_example(name, tmp_path)
     result = run_cli("render", "--profile", str(engine_profile), "--force", *FAST_HEALTH,
-                     cwd=service)
+                     *sets, cwd=service)
     assert result.code == 0, result.err
     return service
 
@@ -93,7 +93,7 @@ def test_static_binary_runs_on_the_shell_less_image(tmp_path, engine, engine_pro
     """The static runtime: a binary built beforehand (here with the registry's Go image,
     offline) is the only thing added to the distroless base, and it runs healthy as 65532."""
     service = render_for_engine(tmp_path, "static", engine_profile)
-    golang = "127.0.0.1:5000/golang:1.19-bookworm"
+    golang = GOLANG_IMAGE
     engine.containers.run(
         golang, ["go", "build", "-trimpath", "-o", "bin/hello-static", "."],
         working_dir="/src", volumes={str(service): {"bind": "/src", "mode": "rw"}},
@@ -112,3 +112,28 @@ def test_static_binary_runs_on_the_shell_less_image(tmp_path, engine, engine_pro
             assert {m.name for m in tar.getmembers()} == {"app", "app/hello-static"}
     finally:
         container.remove(force=True)
+
+
+def _os_version(engine, image) -> str:
+    """VERSION_ID of the image's Debian (/etc/os-release links to /usr/lib/os-release)."""
+    container = engine.containers.create(image.id)
+    try:
+        stream, _ = container.get_archive("/usr/lib/os-release")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            text = tar.extractfile(tar.getmembers()[0]).read().decode()
+    finally:
+        container.remove(force=True)
+    fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    return fields["VERSION_ID"].strip('"')
+
+
+@pytest.mark.parametrize("version,debian", [(None, "13"), ("3.12-bookworm", "12")],
+                         ids=["default-trixie", "bookworm-choice"])
+def test_python_runs_on_trixie_by_default_and_on_bookworm_when_asked(
+        tmp_path, engine, engine_profile, registry_images, version, debian):
+    sets = ("--set", f"version={version}") if version else ()
+    service = render_for_engine(tmp_path, "python", engine_profile, *sets)
+    image = build_image(engine, service, f"tightship-test/python:debian{debian}")
+    assert _os_version(engine, image) == debian
+    with run_container(engine, image.id) as container:
+        assert wait_healthy(container, timeout=120) == "healthy"

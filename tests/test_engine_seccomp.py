@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from cli_support import copy_example
-from engine_support import REGISTRY, build_image, proc_status, run_container, wait_healthy
+from engine_support import GOLANG_IMAGE, build_image, proc_status, run_container, wait_healthy
 
 from generator.render.pipeline import render_service
 
 pytestmark = pytest.mark.engine
 
-GOLANG = f"{REGISTRY}/golang:1.19-bookworm"
+GOLANG = GOLANG_IMAGE
 EXAMPLES = ("python", "node", "go", "static", "generic")
 FAST_HEALTH = {"interval": 2_000_000_000, "timeout": 5_000_000_000,
                "start_period": 1_000_000_000, "retries": 3}

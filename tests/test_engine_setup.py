@@ -6,6 +6,8 @@ import docker
 import pytest
 from engine_support import (
     BASE_IMAGES,
+    DEBIAN_IMAGE,
+    DISTROLESS_IMAGE,
     PROFILE_IMAGES,
     REGISTRY,
     TEST_TAG_PREFIX,
@@ -17,8 +19,8 @@ from engine_support import (
 
 pytestmark = pytest.mark.engine
 
-DEBIAN = f"{REGISTRY}/debian:bookworm-slim"
-DISTROLESS = f"{REGISTRY}/distroless/static-debian12:nonroot"
+DEBIAN = DEBIAN_IMAGE
+DISTROLESS = DISTROLESS_IMAGE
 
 
 def test_every_base_image_has_a_registry_digest(registry_images):
@@ -84,7 +86,12 @@ def test_engine_profile_pins_the_registry_images(engine_profile, registry_images
     assert profile.allowed_registries == (REGISTRY,)
     for key, (ref, _) in PROFILE_IMAGES.items():
         assert profile.images[key].digest == registry_images[ref]
-    assert profile.versions("python") == ["3.11"]
-    go = profile.runtimes["go"]["1.19"]
-    assert go.build.key == "golang-1.19" and go.run.key == "distroless-static"
-    assert profile.runtimes["go"]["1.19"].run.user.uid == 65532
+    # The tests run on the default profile's defaults (trixie), bookworm second.
+    default = load_profile("default")
+    for runtime in ("python", "node", "go", "static", "generic"):
+        assert profile.versions(runtime)[0] == default.versions(runtime)[0], runtime
+    assert profile.versions("python") == ["3.13", "3.12-bookworm"]
+    go = profile.runtimes["go"]["1.25"]
+    assert go.build.ref.written == f"{REGISTRY}/golang:1.25-trixie"
+    assert go.run.ref.written == DISTROLESS and go.run.user.uid == 65532
+    assert profile.runtimes["generic"]["bookworm"].run.ref.written.endswith("debian:bookworm-slim")

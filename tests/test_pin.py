@@ -21,16 +21,16 @@ extends: default
 allowed_registries: ['{REGISTRY}']
 images:
   # the python image, refreshed weekly
-  python-3.11: {{ref: '{REGISTRY}/python:3.11-slim-bookworm', digest: '{OLD}', pinned: '2026-01-01', shell: true, packages: apt}}
-  debian-bookworm:
-    ref: {REGISTRY}/debian:bookworm-slim   # base of the generic runtime
+  python-3.13: {{ref: '{REGISTRY}/python:3.13-slim-trixie', digest: '{OLD}', pinned: '2026-01-01', shell: true, packages: apt}}
+  debian-trixie:
+    ref: {REGISTRY}/debian:trixie-slim   # base of the generic runtime
     digest: {OLD}
     pinned: '2026-01-01'
     shell: true
     packages: apt
 runtimes:
   python:
-    '3.11': {{build: python-3.11, run: python-3.11}}
+    '3.13': {{build: python-3.13, run: python-3.13}}
 """
 
 
@@ -44,8 +44,8 @@ def test_pin_rewrites_only_moved_digests_and_keeps_comments(tmp_path):
         return NEW if "python" in ref else OLD
 
     changes = pin_profile(path, lookup, today=dt.date(2026, 11, 23))
-    assert [(c.key, c.changed) for c in changes] == [("python-3.11", True),
-                                                     ("debian-bookworm", False)]
+    assert [(c.key, c.changed) for c in changes] == [("python-3.13", True),
+                                                     ("debian-trixie", False)]
     text = path.read_text()
     assert "# Team profile: keep this comment." in text
     assert "# the python image, refreshed weekly" in text
@@ -78,11 +78,11 @@ def test_pin_asks_the_real_registry(tmp_path, engine, registry_images):
     result = run_cli("pin", str(path))
     assert result.code == 0, result.err
     text = path.read_text()
-    python_ref = f"{REGISTRY}/python:3.11-slim-bookworm"
+    python_ref = f"{REGISTRY}/python:3.13-slim-trixie"
     assert registry_images[python_ref] in text
-    assert registry_images[f"{REGISTRY}/debian:bookworm-slim"] in text
-    assert "pinned  python-3.11" in result.out
+    assert registry_images[f"{REGISTRY}/debian:trixie-slim"] in text
+    assert "pinned  python-3.13" in result.out
     # pinned again: nothing moved, exit 0 with --check
     again = run_cli("pin", "--check", str(path))
-    assert again.code == 0 and "current  python-3.11" in again.out
+    assert again.code == 0 and "current  python-3.13" in again.out
     assert python_ref in BASE_IMAGES

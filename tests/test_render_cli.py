@@ -128,7 +128,8 @@ def test_profiles_lists_builtin_profiles_with_images_and_pin_dates():
     result = run_cli("profiles")
     assert result.code == 0
     assert "default:" in result.out and "strict" in result.out
-    assert "python:3.12-slim-bookworm" in result.out and "pinned 2026-11-01" in result.out
+    assert "python:3.13-slim-trixie" in result.out and "pinned 2026-10-06" in result.out
+    assert "python:3.12-slim-bookworm" in result.out  # the bookworm choice is listed too
 
 
 def test_profiles_lists_a_given_profile_file(tmp_path):

@@ -68,25 +68,25 @@ def assert_render_reproduces(root: Path, profile: str = "default") -> None:
 
 
 ASKED = {
-    "python": ["service", "runtime", "build.dependencies", "build.sources", "command", "ports",
+    "python": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
                "_health", "healthcheck.http", "packages.run", "packages.build", "writable",
                "env", "secrets", "capabilities", "labels.source", "labels.version"],
-    "node": ["service", "runtime", "build.dependencies", "build.sources", "command", "ports",
+    "node": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
              "_health", "healthcheck.http", "packages.run", "packages.build", "writable",
              "env", "secrets", "capabilities", "labels.source", "labels.version"],
     # distroless final image: no package manager, no HTTP client
-    "go": ["service", "runtime", "build.dependencies", "build.sources", "command", "ports",
+    "go": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
            "healthcheck.command", "packages.build", "writable", "env", "secrets",
            "capabilities", "labels.source", "labels.version"],
-    "java": ["service", "runtime", "build.dependencies", "build.sources", "build.command",
+    "java": ["service", "runtime", "version", "build.dependencies", "build.sources", "build.command",
              "build.artifact", "command", "ports", "healthcheck.command", "packages.run",
              "packages.build", "writable", "env", "secrets", "capabilities", "labels.source",
              "labels.version"],
     # nothing is built: no build questions but the artifact, no build packages
-    "static": ["service", "runtime", "build.artifact", "command", "ports",
+    "static": ["service", "runtime", "version", "build.artifact", "command", "ports",
                "healthcheck.command", "writable", "env", "secrets", "capabilities",
                "labels.source", "labels.version"],
-    "generic": ["service", "runtime", "build.sources", "command", "ports",
+    "generic": ["service", "runtime", "version", "build.sources", "command", "ports",
                 "healthcheck.command", "packages.run", "writable", "env", "secrets",
                 "capabilities", "labels.source", "labels.version"],
 }
@@ -117,7 +117,7 @@ def test_all_keys_typed_ahead_at_once_also_work(tmp_path):
 
     root = fresh_example("node", tmp_path)
     with pipe_session() as pipe:
-        pipe.send_text(typed("orders") + ENTER * 15 + ENTER)
+        pipe.send_text(typed("orders") + ENTER * 16 + ENTER)
         result = Wizard(root, "default", io.StringIO()).run()
     assert result.written
     answers = load_answers(root / ANSWERS_FILE).data
@@ -153,7 +153,7 @@ def test_the_version_is_asked_only_when_the_profile_offers_several(tmp_path):
         "images:\n  python-3.11:\n    ref: python:3.11-slim-bookworm\n"
         f"    digest: {digest}\n    pinned: '2026-11-01'\n    shell: true\n"
         "    packages: apt\n"
-        "runtimes:\n  python:\n    '3.12': {build: python-3.12, run: python-3.12}\n"
+        "runtimes:\n  python:\n    '3.13': {build: python-3.13, run: python-3.13}\n"
         "    '3.11': {build: python-3.11, run: python-3.11}\n")
     root = fresh_example("python", tmp_path)
     (root / ".python-version").write_text("3.11.9\n")
@@ -164,7 +164,11 @@ def test_the_version_is_asked_only_when_the_profile_offers_several(tmp_path):
     assert "--profile" in (root / ANSWERS_FILE).read_text()
     assert_render_reproduces(root, str(profile))
     assert "python:3.11-slim-bookworm@" + digest in (root / "Dockerfile").read_text()
-    wizard, _ = drive(fresh_example("node", tmp_path / "n"), {})
+    one_node = tmp_path / "one-node.yaml"
+    one_node.write_text("name: one-node\nextends: default\n"
+                        "runtimes:\n  node:\n    '24': {build: node-24, run: node-24}\n")
+    node = fresh_example("node", tmp_path / "n")
+    wizard, _ = drive(node, {}, profile=str(one_node))
     assert "version" not in wizard.asked
 
 
@@ -345,7 +349,7 @@ def test_the_cli_reports_ctrl_c_and_end_of_input_in_one_line(tmp_path, monkeypat
         result = run_cli("new", str(root))
     assert (result.code, result.err) == (130, "tightship: end of input; nothing written\n")
     with pipe_session() as pipe:
-        pipe.send_text(ENTER * 16 + DOWN * 2 + ENTER)  # ... "Cancel: write nothing"
+        pipe.send_text(ENTER * 17 + DOWN * 2 + ENTER)  # ... "Cancel: write nothing"
         result = run_cli("new", str(root))
     assert result.code == 1 and result.out.endswith("nothing written\n")
     assert tree(root) == before
@@ -357,7 +361,7 @@ def test_the_cli_writes_and_says_how_to_render_again(tmp_path, monkeypatch):
     monkeypatch.setattr(generator.cli, "has_terminal", lambda: True)
     root = fresh_example("go", tmp_path)
     with pipe_session() as pipe:
-        pipe.send_text(ENTER * 15)
+        pipe.send_text(ENTER * 16)
         result = run_cli("new", str(root))
     assert result.code == 0, result.err
     assert f"   create  {root / 'Dockerfile'}" in result.out
@@ -422,9 +426,12 @@ def test_a_version_the_existing_file_pins_is_asked_and_kept_as_written(tmp_path)
     root = tmp_path / "node"
     shutil.copytree(EXAMPLES / "node", root)
     path = root / ANSWERS_FILE
-    path.write_text(path.read_text() + "version: 22\n")
+    path.write_text(path.read_text().replace("version: '24'\n", "version: 22\n"))
     before = load_answers(path).data
-    wizard, result = drive(root, {MENU: DOWN + ENTER, REPLACE: ["y"]})
+    one_node = tmp_path / "one-node.yaml"
+    one_node.write_text("name: one-node\nextends: default\n"
+                        "runtimes:\n  node:\n    '22': {build: node-22, run: node-22}\n")
+    wizard, result = drive(root, {MENU: DOWN + ENTER, REPLACE: ["y"]}, profile=str(one_node))
     assert "version" in wizard.asked  # one version offered, but the file pinned it
     assert load_answers(path).data == before
     assert "version: 22\n" in path.read_text()

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.check.documents import DockerfileDoc, Instruction, Stage, TextDoc, YamlDoc
+from generator.check.documents import (
+    DockerfileDoc,
+    Instruction,
+    Stage,
+    TextDoc,
+    YamlDoc,
+    at_node,
+    misshapen,
+)
 from generator.check.model import (
     APPARMOR,
     COMPOSE,
@@ -138,11 +146,18 @@ def kind_of(name: str, text: str) -> str | None:
     if kind == "json":
         try:
             data = json.loads(text)
-        except ValueError:  # broken: judge by its words, so a broken profile is reported
-            return SECCOMP if re.search(r"\"(defaultAction|syscalls)\"", text) else None
+        except ValueError:  # broken: judge by its words, so a broken file is reported
+            if re.search(r"\"(defaultAction|syscalls)\"", text):
+                return SECCOMP
+            return KUBERNETES if re.search(r"\"apiVersion\"", text) and \
+                re.search(r"\"kind\"", text) else None
         is_seccomp = isinstance(data, dict) and (
             "defaultAction" in data or isinstance(data.get("syscalls"), list))
-        return SECCOMP if is_seccomp else None
+        if is_seccomp:
+            return SECCOMP
+        # a Kubernetes manifest written as JSON (kubectl -o json, generated manifests)
+        return KUBERNETES if isinstance(data, dict) and "apiVersion" in data and \
+            "kind" in data else None
     if kind == "text":
         return APPARMOR if APPARMOR_SNIFF.search(text) else None
     if kind == "yaml":
@@ -200,13 +215,22 @@ def parse_dockerfile(name: str, text: str) -> DockerfileDoc:
             stages.append(Stage(len(stages), image, alias, line))
         elif not stages and keyword != "ARG":
             raise ParseFailure(f"{keyword} before the first FROM", line)
-        instr = Instruction(keyword, value, line, end, len(stages) - 1)
+        instr = _onbuild_run(value, line, end, len(stages) - 1) if keyword == "ONBUILD" \
+            else None
+        instr = instr or Instruction(keyword, value, line, end, len(stages) - 1)
         instructions.append(instr)
         if stages:
             stages[-1].instructions.append(instr)
     if not stages:
         raise ParseFailure("no FROM instruction: not a Dockerfile", 1)
     return DockerfileDoc(name, lines, instructions, stages)
+
+
+def _onbuild_run(value: str, line: int, end: int, stage: int) -> Instruction | None:
+    """`ONBUILD RUN …` is read as the RUN it adds to every child image, so the rules about
+    RUN scripts judge it; other ONBUILD instructions say nothing about this image."""
+    match = re.match(r"\s*RUN\s+(.*)$", value, re.IGNORECASE | re.DOTALL)
+    return Instruction("RUN", match.group(1), line, end, stage, onbuild=True) if match else None
 
 
 HEREDOC_RE = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -338,15 +362,39 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
             raise ParseFailure("a compose file needs a `services` mapping")
         return [YamlDoc(name, nodes[0], family=COMPOSE)]
     if kind == KUBERNETES:
+        if name.lower().endswith(".json"):
+            nodes = [parse_json(name, text, positions=positions)]
+        else:
+            nodes = parse_yaml_stream(name, text, positions=positions)
         docs = []
-        for i, node in enumerate(parse_yaml_stream(name, text, positions=positions)):
-            if isinstance(node, dict) and node.get("kind") == "List":
+        for i, node in enumerate(nodes):
+            if _is_list(node):  # kind: List, or a typed list (PodList, DeploymentList)
                 docs.extend(YamlDoc(name, item, i, family=KUBERNETES)
                             for item in node.get("items") or [] if isinstance(item, dict))
             elif isinstance(node, dict):
                 docs.append(YamlDoc(name, node, i, family=KUBERNETES))
         return docs
     return []
+
+
+def _is_list(node: Any) -> bool:
+    return isinstance(node, dict) and str(node.get("kind", "")).endswith("List") and \
+        isinstance(node.get("items"), list)
+
+
+def _misshapen(src: Source) -> None:
+    """A workload whose pod spec is not a mapping: say so (TS-P01) where it is."""
+    if not any(misshapen(d) for d in src.docs):
+        return
+    for doc in parse_source(src, positions=True):
+        why = misshapen(doc)
+        if why:
+            _failed(src, why, *_position(doc.node))
+
+
+def _position(node: Any) -> tuple[int, int]:
+    hit = at_node(node)
+    return hit.line, hit.column
 
 
 # ------------------------------------------------------------------------------ discovery
@@ -554,6 +602,8 @@ def check_sources(sources: list[Source], ctx: Context,
             continue
         try:
             src.docs = parse_source(src, positions=src.kind not in PLAIN_FIRST)
+            if src.kind == KUBERNETES:
+                _misshapen(src)
         except ParseFailure as exc:
             _failed(src, exc.message, exc.line, exc.column)
         except RecursionError:

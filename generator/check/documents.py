@@ -87,7 +87,9 @@ class YamlDoc:
         return str(get(self.node, "kind", default="") or "")
 
 
-# Kubernetes objects that hold a pod template, and where it is.
+# Kubernetes objects that hold a pod template, and where it is. Other kinds (Argo Rollouts,
+# Knative Services, OpenShift DeploymentConfigs, operators' custom resources) are searched:
+# any mapping with a `containers` list is a pod spec, and its sibling `metadata` the pod's.
 POD_SPEC_PATHS = {
     "Pod": ("spec",),
     "Deployment": ("spec", "template", "spec"),
@@ -99,23 +101,81 @@ POD_SPEC_PATHS = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
     "PodTemplate": ("template", "spec"),
 }
+SEARCH_DEPTH = 8  # how deep a custom resource's pod template may sit
+
+
+@dataclass(frozen=True)
+class PodTemplate:
+    spec: dict
+    metadata: dict  # the pods' own metadata (labels, annotations), {} when there is none
+    path: tuple  # where the spec is, e.g. ("spec", "template", "spec")
+
+
+def pod_templates(doc: YamlDoc) -> list[PodTemplate]:
+    """Every pod template the object holds (most hold one; some custom resources several)."""
+    cached = doc.__dict__.get("_pods")
+    if cached is not None:
+        return cached
+    path = POD_SPEC_PATHS.get(doc.kind)
+    found: list[PodTemplate] = []
+    if path is not None:
+        spec = get(doc.node, *path)
+        if isinstance(spec, dict):
+            meta = get(doc.node, *path[:-1], "metadata") if len(path) > 1 else \
+                get(doc.node, "metadata")
+            found.append(PodTemplate(spec, mapping(meta), path))
+    elif doc.family == "kubernetes":
+        _search(doc.node, (), found, depth=0)
+    doc.__dict__["_pods"] = found
+    return found
+
+
+def _search(node: Any, path: tuple, found: list[PodTemplate], depth: int) -> None:
+    if depth > SEARCH_DEPTH or not isinstance(node, (dict, list)):
+        return
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _search(item, path + (i,), found, depth + 1)
+        return
+    for key, value in node.items():
+        if key == "metadata" and not path:
+            continue  # the object's own metadata holds no pod
+        if isinstance(value, dict) and isinstance(value.get("containers"), list):
+            parent = node
+            found.append(PodTemplate(value, mapping(parent.get("metadata")), path + (key,)))
+        else:
+            _search(value, path + (key,), found, depth + 1)
+
+
+def misshapen(doc: YamlDoc) -> str | None:
+    """Why a workload of a known kind cannot be judged: a step to its pod spec is not a
+    mapping (`spec:` written as a list). A missing step is a partial object, not an error."""
+    path = POD_SPEC_PATHS.get(doc.kind)
+    if path is None or pod_templates(doc):
+        return None
+    node: Any = doc.node
+    for depth, step in enumerate(path):
+        value = node.get(step) if isinstance(node, dict) else None
+        where = ".".join(path[:depth + 1])
+        if value is None:
+            return None  # a partial object (a kustomize patch): nothing to judge here
+        if not isinstance(value, dict):
+            shape = "a list" if isinstance(value, list) else f"'{value}'"
+            return (f"{doc.kind} {where} is {shape}, not a mapping, so its containers were not "
+                    "checked")
+        node = value
+    return None
 
 
 def pod_spec(doc: YamlDoc) -> dict | None:
-    path = POD_SPEC_PATHS.get(doc.kind)
-    if path is None:
-        return None
-    spec = get(doc.node, *path)
-    return spec if isinstance(spec, dict) else None
+    pods = pod_templates(doc)
+    return pods[0].spec if pods else None
 
 
 def pod_metadata(doc: YamlDoc) -> dict:
     """The metadata of the pods a workload makes (labels and annotations live there)."""
-    path = POD_SPEC_PATHS.get(doc.kind)
-    if path is None:
-        return {}
-    return mapping(get(doc.node, *path[:-1], "metadata") if len(path) > 1
-                   else get(doc.node, "metadata"))
+    pods = pod_templates(doc)
+    return pods[0].metadata if pods else {}
 
 
 def containers(spec: dict) -> Iterator[tuple[str, dict]]:
@@ -142,6 +202,7 @@ class Instruction:
     line: int  # 1-based first line
     end: int  # 1-based last line
     stage: int  # index of the stage it belongs to (-1 before the first FROM)
+    onbuild: bool = False  # ONBUILD RUN …: runs in every image built FROM this one
 
     def flags(self) -> dict[str, str]:
         """Leading `--flag=value` options (RUN --mount, COPY --from, HEALTHCHECK --interval)."""
@@ -224,17 +285,16 @@ def shell_words(text: str) -> list[str]:
         return text.split()
 
 
+def run_script(instr: Instruction):
+    """A RUN's script as parsed shell (generator.check.shell.Script)."""
+    from generator.check.shell import parse, script_of
+
+    return parse(script_of(instr.args()))
+
+
 def run_commands(instr: Instruction) -> list[str]:
-    """A RUN's shell command split at `&&`, `||`, `;` and newlines (exec form: one command)."""
-    body = instr.args()
-    if body.startswith("["):
-        import json
-        try:
-            return [" ".join(str(a) for a in json.loads(body))]
-        except ValueError:
-            return [body]
-    parts = re.split(r"&&|\|\||;|\n", body)
-    return [p.strip() for p in parts if p.strip()]
+    """Each simple command a RUN runs, as one line (wrappers such as sudo looked through)."""
+    return [c.text for c in run_script(instr).commands if not c.wrapper]
 
 
 # ---------------------------------------------------------------------------------- plain text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -95,7 +96,8 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
     """SARIF 2.1.0: one run, every rule described, suppressed findings kept as suppressed."""
     index = {rule.id: i for i, rule in enumerate(ALL_RULES)}
     results = []
-    for f in findings:
+    prints = fingerprints(findings)
+    for f, fingerprint in zip(findings, prints, strict=True):
         result = {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
@@ -105,6 +107,7 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
                 "artifactLocation": _artifact(f.file),
                 "region": {"startLine": f.line, "startColumn": f.column},
             }}],
+            "partialFingerprints": {FINGERPRINT: fingerprint},
             "properties": {"severity": f.severity},
         }
         if f.suppressed:
@@ -130,6 +133,24 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
     }
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
+
+
+FINGERPRINT = "tightship/v1"
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """One id per finding that stays the same from run to run and when lines move: the rule,
+    the file and the message (which names the container, key or word), and which of the
+    identical ones it is, counted in file order."""
+
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for f in findings:
+        key = (f.rule, f.file, f.message)
+        seen[key] = seen.get(key, 0) + 1
+        text = "\0".join((*key, str(seen[key])))
+        out.append(hashlib.sha256(text.encode("utf-8")).hexdigest()[:32])
+    return out
 
 
 def _artifact(file: str) -> dict:

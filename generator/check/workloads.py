@@ -15,7 +15,7 @@ from generator.check.documents import (
     containers,
     get,
     mapping,
-    pod_spec,
+    pod_templates,
     seq,
 )
 from generator.check.model import COMPOSE, KUBERNETES, Hit
@@ -64,10 +64,9 @@ def workloads(doc: YamlDoc) -> Iterator[Workload]:
         for name, service in compose_services(doc):
             yield Workload(doc, name, service, parent=services)
     elif doc.family == KUBERNETES:
-        spec = pod_spec(doc)
-        if spec is not None:
-            for name, container in containers(spec):
-                yield Workload(doc, name, container, pod=spec)
+        for pod in pod_templates(doc):
+            for name, container in containers(pod.spec):
+                yield Workload(doc, name, container, pod=pod.spec)
 
 
 def security_opts(service: dict) -> Iterator[tuple[int, str, str]]:

@@ -168,9 +168,6 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
             raise fail("name a tag other than 'latest' so readers know what the digest is (B01)",
                        layers, path)
         user = entry.get("user")
-        if not entry["shell"] and user is None:
-            raise fail("an image without a shell cannot create a user: name its non-root "
-                       "user (uid, gid)", layers, ["images", key])
         images[key] = BaseImage(
             key=key, ref=ref, digest=entry["digest"], pinned=entry["pinned"],
             shell=entry["shell"], packages=entry["packages"],
@@ -185,6 +182,10 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
         if key not in images:
             raise fail(f"no image '{key}' under images", layers, path)
         chosen = images[key]
+        if role == "run" and not chosen.shell and chosen.user is None:
+            # A tool image (COPY --from only) may lack both; a run stage needs one of them.
+            raise fail("an image without a shell cannot create a user: name its non-root "
+                       "user (uid, gid)", layers, ["images", key])
         if not chosen.ref.allowed_by(allowed):
             raise fail(f"image {chosen.ref.written} is not from an allowed registry "
                        f"({', '.join(allowed)}), yet {runtime} {version} uses it (B02)",

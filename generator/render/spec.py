@@ -17,7 +17,7 @@ from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
 from generator.runtimes import RUNTIMES
-from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
+from generator.values import SYSTEM_DIRS, looks_secret
 
 DEFAULT_HEALTH = {"interval": "30s", "timeout": "5s", "start_period": "10s", "retries": 3}
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
@@ -200,7 +200,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
 
     env = a.get("env", {})
     for key in env:
-        if SECRET_NAME_RE.search(key):
+        if looks_secret(key):
             raise error(f"'{key}' looks like a secret: list it under `secrets` so it is "
                         "mounted at run time, never baked into the image (B09)", "env", key)
     caps = a.get("capabilities", {})

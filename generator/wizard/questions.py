@@ -26,7 +26,7 @@ from jsonschema.exceptions import best_match
 from generator.render.profiles import Profile
 from generator.render.validation import CONTROL_RE, _explain, schema
 from generator.runtimes import RUNTIMES, Runtime
-from generator.values import SECRET_NAME_RE, SYSTEM_DIRS
+from generator.values import SYSTEM_DIRS, looks_secret
 from generator.wizard import detect
 from generator.yamlio import dotted
 
@@ -413,7 +413,7 @@ def _writable_check(value: list, ctx: Context) -> str | None:
 
 def _env_check(value: dict, ctx: Context) -> str | None:
     for key in value:
-        if SECRET_NAME_RE.search(key):
+        if looks_secret(key):
             return (f"'{key}' looks like a secret: list it under secrets (the next question) "
                     "so it is mounted at run time, never baked into the image (B09)")
     return None

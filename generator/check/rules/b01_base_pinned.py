@@ -25,14 +25,11 @@ def check(doc: DockerfileDoc, ctx):
             pass  # a previous stage, the empty image, or a name only known at build time
         else:
             _, tag, digest = split_image(image)
-            if tag == "latest":
+            if digest is None and tag == "latest":
                 yield doc.find(from_instr, r":latest\b",
                                f"base image {image} uses the moving tag 'latest'")
             elif digest is None:
                 yield doc.find(from_instr, r"\s\S", f"base image {image} is not pinned by digest")
-            elif tag is None:
-                yield doc.find(from_instr, r"@", f"base image {image} is pinned but names no tag "
-                               "for readers")
         if stage.name:
             earlier.add(stage.name.lower())
 
@@ -46,7 +43,10 @@ RULE = Rule(
     good="FROM python:3.12-slim@sha256:" + "a" * 64 + "\n",
     equivalents=Equivalents(cis="4.2 (trusted base images)", hadolint="DL3006, DL3007",
                             checkov="CKV_DOCKER_7"),
-    doc="A tag can be moved to other content at any time; a digest cannot. The tag stays "
-        "beside the digest so a reader knows what it is. FROM lines built from an ARG are "
+    doc="A tag can be moved to other content at any time; a digest cannot, so a tag alone "
+        "is reported (hadolint's DL3006 is content with one). The tag stays "
+        "beside the digest so a reader knows what it is, but a digest alone pins just as "
+        "well and passes; so does a tag (even 'latest') next to the digest. FROM lines "
+        "built from an ARG are "
         "skipped unless the ARG has a default before the first FROM.",
 )

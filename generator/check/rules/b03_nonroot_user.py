@@ -37,5 +37,7 @@ RULE = Rule(
          "USER 10001:10001\nCMD [\"app\"]\n",
     equivalents=Equivalents(cis="4.1", hadolint="DL3002", checkov="CKV_DOCKER_3, CKV_DOCKER_8"),
     doc="USER carries over from a stage the final stage is built FROM; a USER in an unrelated "
-        "build stage does not count.",
+        "build stage does not count, neither its root nor its non-root user (hadolint's DL3002 "
+        "reads every stage's USER lines). A final stage with no USER runs as root and is "
+        "reported (CIS 4.1).",
 )

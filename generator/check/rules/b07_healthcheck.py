@@ -27,4 +27,7 @@ RULE = Rule(
     good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nHEALTHCHECK --interval=30s --timeout=5s "
          "--retries=3 CMD [\"app\", \"--health\"]\nCMD [\"app\"]\n",
     equivalents=Equivalents(cis="4.6", hadolint="DL3057", checkov="CKV_DOCKER_2"),
+    doc=("HEALTHCHECK NONE is reported too (hadolint's DL3057 accepts it): turning the check "
+         "off is a decision to write down as a suppression with its reason, e.g. when the "
+         "orchestrator probes the service."),
 )

@@ -30,4 +30,7 @@ RULE = Rule(
     bad="FROM debian:12-slim@sha256:" + "a" * 64 + "\nADD https://example.com/app.tar.gz /app/\n",
     good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nCOPY app/ /app/\n",
     equivalents=Equivalents(cis="4.9", hadolint="DL3020", checkov="CKV_DOCKER_4"),
+    doc=("Every ADD is reported, also for a local archive or a URL, where hadolint's DL3020 "
+         "allows it: the implicit unpack or fetch is what the rule is about. Unpack with RUN "
+         "tar from a COPY, or fetch with a checksum (ADD --checksum, or curl and sha256sum)."),
 )

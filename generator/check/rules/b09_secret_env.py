@@ -7,22 +7,19 @@ import re
 from generator.check.dfutil import pairs
 from generator.check.documents import DockerfileDoc
 from generator.check.model import DOCKERFILE, Equivalents, Rule
-from generator.values import SECRET_NAME_RE
-
-# Names that point at a secret rather than hold one.
-POINTERS = re.compile(r"_(FILE|PATH|DIR|URL_FILE|ID|NAME)$", re.IGNORECASE)
-
-
-def secret_name(name: str) -> bool:
-    return bool(SECRET_NAME_RE.search(name)) and not POINTERS.search(name)
+from generator.check.secrets import points_to_file, secret_name, secret_value
 
 
 def check(doc: DockerfileDoc, ctx):
     for instr in doc.instructions:
         if instr.keyword not in ("ENV", "ARG"):
             continue
-        for key, _value in pairs(instr):
-            if secret_name(key):
+        for key, value in pairs(instr):
+            if secret_value(value):
+                yield doc.find(instr, r"(?<![\w])" + re.escape(key) + r"\b",
+                               f"{instr.keyword} {key} holds a private key or access key: it "
+                               "stays in the image and its history")
+            elif secret_name(key) and not (instr.keyword == "ENV" and points_to_file(value)):
                 yield doc.find(instr, r"(?<![\w])" + re.escape(key) + r"\b",
                                f"{instr.keyword} {key} looks like a secret: it stays in the "
                                "image and its history")
@@ -38,7 +35,10 @@ RULE = Rule(
     good="FROM debian:12-slim@sha256:" + "a" * 64 + "\nENV API_TOKEN_FILE=/run/secrets/api_token\n",
     equivalents=Equivalents(cis="4.10", hadolint="DL3064",
                             checkov="CKV_SECRET_* (secret values)"),
-    doc="Names are matched like the generator's own refusal of secret-looking `env` answers; "
-        "names ending in _FILE, _PATH, _DIR, _ID or _NAME point at a secret and are allowed. "
+    doc="Names are matched like the generator's own refusal of secret-looking `env` answers, "
+        "plus well-known credential names (AWS_ACCESS_KEY_ID, OCI_CLI_KEY_CONTENT…); names "
+        "ending in _FILE, _PATH, _DIR, _ID or _NAME point at a secret and are allowed, and so "
+        "is an ENV whose value is a secret file's path (/run/secrets/…). A private key or "
+        "access key in the value counts under any name. "
         "An ARG counts even without a default: the value given at build time is recorded.",
 )

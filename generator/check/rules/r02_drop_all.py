@@ -33,4 +33,7 @@ RULE = Rule(
     good="services:\n  app:\n    image: app:1\n    cap_drop: [ALL]\n",
     equivalents=Equivalents(cis="5.3", pss="restricted: Capabilities", checkov="CKV_K8S_28, "
                                                                               "CKV_K8S_37"),
+    doc=("Only drop: [ALL] passes, also where the dropped list names every default capability "
+         "one by one (Polaris accepts that): the runtime's default set can grow, ALL cannot "
+         "miss one. The names are compared without regard to case."),
 )

@@ -49,5 +49,6 @@ RULE = Rule(
     equivalents=Equivalents(cis="5.21", pss="restricted: Seccomp", checkov="CKV_K8S_31"),
     doc="Docker applies its default filter unless told otherwise, so a compose service "
         "without a seccomp option passes; Kubernetes runs pods Unconfined unless a "
-        "seccompProfile is set, so there it must be written.",
+        "seccompProfile is set, so there it must be written, whatever else confines the pod "
+        "(Polaris' linuxHardening accepts SELinux, AppArmor or dropped capabilities instead).",
 )

@@ -10,7 +10,12 @@ from generator.check.workloads import compose_volumes, workloads
 
 SENSITIVE = ("/", "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/var/run", "/run",
              "/var/lib/docker", "/var/lib/kubelet", "/var/lib/containerd", "/var/log", "/lib",
-             "/usr", "/bin", "/sbin", "/home")
+             "/lib32", "/lib64", "/bin", "/sbin", "/home", "/usr/bin", "/usr/sbin", "/usr/lib",
+             "/usr/lib32", "/usr/lib64", "/usr/libexec", "/usr/local/bin", "/usr/local/sbin",
+             "/usr/local/lib")
+# The host's /usr as a whole is its programs; beneath it only the program and library
+# folders are: /usr/share (time zones, certificates, fonts) is data a pod may read.
+EXACT = ("/usr", "/usr/local")
 
 
 def sensitive(path: str) -> str | None:
@@ -18,6 +23,8 @@ def sensitive(path: str) -> str | None:
     normal = posixpath.normpath(path) if path.startswith("/") else path
     if normal.endswith(("docker.sock", "containerd.sock", "crio.sock", "podman.sock")):
         return "the container runtime's socket: root on the host"
+    if normal in EXACT:
+        return f"the host's {normal}"
     for base in SENSITIVE:
         if normal == base or (base != "/" and normal.startswith(base + "/")):
             return f"the host's {base}"

@@ -22,15 +22,24 @@ def check(doc, ctx):
             continue
         non_root, where = w.effective("runAsNonRoot")
         uid, uid_where = w.effective("runAsUser")
-        if uid is not None and str(uid).strip() == "0":
+        number = as_int(uid)
+        if number == 0:
             yield at_key(uid_where, "runAsUser", f"{w.name} runs as UID 0")
-        elif not is_true(non_root):
-            if where is not None:
-                yield at_key(where, "runAsNonRoot", f"{w.name} does not require a non-root user")
-            else:
-                yield w.here(f"{w.name} does not set runAsNonRoot: true")
-        elif uid is None:
-            yield w.here(f"{w.name} sets no runAsUser: the image decides the UID")
+        elif number is not None or is_true(non_root):
+            continue  # a non-zero UID cannot be root; runAsNonRoot makes the kubelet refuse it
+        elif where is not None:
+            yield at_key(where, "runAsNonRoot", f"{w.name} does not require a non-root user")
+        else:
+            yield w.here(f"{w.name} sets neither runAsNonRoot: true nor a non-zero runAsUser")
+
+
+def as_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
 
 
 RULE = Rule(
@@ -42,4 +51,7 @@ RULE = Rule(
     good="services:\n  app:\n    image: app:1\n    user: \"10001:10001\"\n",
     equivalents=Equivalents(cis="4.1 (at run time)", pss="restricted: Running as Non-root, "
                             "Running as Non-root user", checkov="CKV_K8S_23, CKV_K8S_40"),
+    doc="On Kubernetes either setting is enough, as in the Pod Security Standard restricted: "
+        "runAsNonRoot: true (the kubelet refuses to start an image whose user is root) or a "
+        "numeric runAsUser other than 0, on the container or the pod.",
 )

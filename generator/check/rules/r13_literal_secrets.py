@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from generator.check.documents import at_item, at_key, seq
+from generator.check.documents import at_item, at_key, mapping, seq
 from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Hit, Rule
-from generator.check.rules.b09_secret_env import secret_name
+from generator.check.secrets import literal_secret
 from generator.check.workloads import workloads
 
-INTERPOLATED = re.compile(r"^\$\{?\w")
+INTERPOLATED = re.compile(r"^\$\{?\w")  # compose: ${DB_PASSWORD} comes from the environment
+DEPENDENT = re.compile(r"^\$\(\w+\)$")  # Kubernetes: $(OTHER_VAR), another variable
 
 
 def _compose_env(service: dict):
@@ -24,20 +25,32 @@ def _compose_env(service: dict):
 
 
 def check(doc, ctx):
+    if doc.kind == "ConfigMap":
+        yield from _config_map(doc)
+        return
     for w in workloads(doc):
         if w.compose:
             for hit, key, value in _compose_env(w.node):
-                if secret_name(key) and value not in (None, "") and \
-                        not INTERPOLATED.match(str(value)):
+                if value is not None and not INTERPOLATED.match(str(value)) and \
+                        literal_secret(key, value):
                     yield Hit(hit.line, hit.column,
-                                        f"{w.name} gets {key} as a literal value in the file")
+                              f"{w.name} gets {key} as a literal value in the file")
         else:
-            env = w.node.get("env")
-            for i, item in enumerate(seq(env)):
-                if isinstance(item, dict) and secret_name(str(item.get("name", ""))) \
-                        and "value" in item and str(item.get("value") or ""):
+            for item in seq(w.node.get("env")):
+                if isinstance(item, dict) and "value" in item and \
+                        not DEPENDENT.match(str(item.get("value") or "")) and \
+                        literal_secret(item.get("name", ""), item.get("value")):
                     yield at_key(item, "value", f"{w.name} gets {item.get('name')} as a literal "
                                                 "value in the manifest")
+
+
+def _config_map(doc):
+    name = mapping(doc.node.get("metadata")).get("name", "?")
+    data = mapping(doc.node.get("data"))
+    for key, value in data.items():
+        if literal_secret(key, value):
+            yield at_key(data, key, f"ConfigMap {name} holds {key}, a secret, in plain text "
+                                    "(a ConfigMap is not access-controlled like a Secret)")
 
 
 RULE = Rule(
@@ -50,6 +63,8 @@ RULE = Rule(
     good="services:\n  app:\n    image: app:1\n    secrets: [db_password]\n"
          "secrets:\n  db_password:\n    file: ./secrets/db_password\n",
     equivalents=Equivalents(checkov="CKV_K8S_35 (prefers files to env)"),
-    doc="Secret-looking names are the same as for TS-B09. A compose value that is an "
-        "interpolation (${DB_PASSWORD}) comes from the environment at run time and passes.",
+    doc="Secret-looking names and values are the same as for TS-B09; ConfigMap data is read "
+        "too. A compose value that is an interpolation (${DB_PASSWORD}) comes from the "
+        "environment at run time and passes, and so does a value that is the path of a "
+        "mounted secret file (DATABASE_PASSWORD=/run/secrets/db).",
 )

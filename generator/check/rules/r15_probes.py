@@ -38,5 +38,8 @@ RULE = Rule(
          "\"--health\"]\n",
     equivalents=Equivalents(cis="5.26", checkov="CKV_K8S_8, CKV_K8S_9"),
     doc="Whether a probe runs the same command as the image's HEALTHCHECK needs the image; "
-        "the generator writes both from one source. Jobs and CronJobs are not probed.",
+        "the generator writes both from one source. Jobs and CronJobs are not probed. Every "
+        "long-running container needs both probes, whether or not a Service targets the pod "
+        "and whatever its sidecars have (kube-score asks only Service-targeted pods, and one "
+        "probe per pod).",
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, get, pod_spec
+from generator.check.documents import at_key, get, is_true, pod_spec
 from generator.check.model import KUBERNETES, Equivalents, Rule
 
 
@@ -21,14 +21,21 @@ def check(doc, ctx):
     if spec is None:
         return
     pod_value = spec.get("automountServiceAccountToken")
+    if is_true(pod_value):
+        yield at_key(spec, "automountServiceAccountToken", "the pod mounts its service account "
+                     "token (automountServiceAccountToken: true)")
+        return
     if pod_value is not None:
-        return  # a decision written down: false, or true for a service that calls the API
+        return  # false: the pod's word wins over its ServiceAccount's
     account = str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
-    if _account_automount(doc, account) is not None:
-        return  # decided on the ServiceAccount deployed with it
     anchor = "serviceAccountName" if "serviceAccountName" in spec else "containers"
-    yield at_key(spec, anchor, "the pod mounts a service account token by default "
-                               "(automountServiceAccountToken left unset)")
+    account_value = _account_automount(doc, account)
+    if is_true(account_value):
+        yield at_key(spec, anchor, f"ServiceAccount {account} mounts its token into the pod "
+                                   "(automountServiceAccountToken: true there, unset here)")
+    elif account_value is None:
+        yield at_key(spec, anchor, "the pod mounts a service account token by default "
+                                   "(automountServiceAccountToken left unset)")
 
 
 RULE = Rule(
@@ -44,7 +51,7 @@ RULE = Rule(
          "      image: app:1\n",
     equivalents=Equivalents(checkov="CKV_K8S_38"),
     doc="The token is mounted unless someone says otherwise, so the rule reports the setting "
-        "left unset on both the pod and its ServiceAccount (when that is among the files). An "
-        "explicit `true` is a decision written down, for a service that calls the API; "
-        "whether it really does is not in the manifests.",
-)
+        "left unset on both the pod and its ServiceAccount (when that is among the files), "
+        "and an explicit `true` on either. A service that calls the Kubernetes API needs the "
+        "token: say so with a suppression and its reason (tightship's own manifests for "
+        "run.calls_api do).")

@@ -246,8 +246,8 @@ def deployment(spec: Spec) -> CommentedMap:
     pod = mapping(
         ("serviceAccountName", spec.service, "R16: its own identity"),
         ("automountServiceAccountToken", run.calls_api,
-         "R16: token mounted: the service calls the API" if run.calls_api
-         else "R16: no API token in the pod"),
+         "tightship: ignore TS-R16 R16: the service calls the Kubernetes API (run.calls_api)"
+         if run.calls_api else "R16: no API token in the pod"),
         ("enableServiceLinks", False),
         ("hostNetwork", False, "R09: no host network"),
         ("hostPID", False, "R09: no host PID namespace"),

@@ -1,0 +1,6 @@
+FROM debian:bookworm-slim@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c AS base
+USER root
+RUN id
+USER 10001
+FROM base
+RUN id -u

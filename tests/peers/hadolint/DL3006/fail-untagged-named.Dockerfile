@@ -1,0 +1,2 @@
+FROM debian AS builder
+RUN true

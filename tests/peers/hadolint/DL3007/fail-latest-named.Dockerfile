@@ -1,0 +1,2 @@
+FROM debian:latest AS builder
+RUN true

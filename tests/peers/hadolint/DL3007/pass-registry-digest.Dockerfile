@@ -1,0 +1,1 @@
+FROM docker.io/library/debian@sha256:7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a

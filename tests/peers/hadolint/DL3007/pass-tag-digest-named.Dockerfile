@@ -1,0 +1,2 @@
+FROM debian:bookworm@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c AS builder
+RUN true

@@ -1,0 +1,2 @@
+FROM alpine:3.20@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c
+RUN apk add --no-cache flex=2.6.4-r6

@@ -1,0 +1,3 @@
+FROM scratch AS build
+CMD ["/app", "--serve"]
+CMD [ "/app", "--serve" ]

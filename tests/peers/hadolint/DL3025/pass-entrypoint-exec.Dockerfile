@@ -1,0 +1,2 @@
+FROM scratch AS build
+ENTRYPOINT ["/app", "--serve"]

@@ -1,0 +1,1 @@
+FROM random.example.net/debian:12@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c

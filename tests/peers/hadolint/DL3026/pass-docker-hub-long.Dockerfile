@@ -1,0 +1,1 @@
+FROM docker.io/library/debian:bookworm@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c

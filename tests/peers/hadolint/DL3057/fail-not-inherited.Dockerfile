@@ -1,0 +1,4 @@
+FROM scratch AS base
+HEALTHCHECK CMD ["/app", "-healthcheck"]
+FROM scratch
+COPY app /app

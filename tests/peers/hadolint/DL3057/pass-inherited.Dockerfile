@@ -1,0 +1,3 @@
+FROM scratch AS base
+HEALTHCHECK CMD ["/app", "-healthcheck"]
+FROM base

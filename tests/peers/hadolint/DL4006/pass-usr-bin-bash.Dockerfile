@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c
+SHELL ["/usr/bin/bash", "-o", "pipefail", "-c"]
+RUN wget -O - https://downloads.example.com/list | wc -l > /number
