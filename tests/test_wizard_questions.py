@@ -64,7 +64,7 @@ def test_every_question_is_a_key_of_the_answers_schema():
         assert q.stored == (q.key != HEALTH_KIND)
         if q.stored:
             assert has_schema_key(q.key), q.key
-        assert q.kind in ("text", "list", "argv", "ports", "env", "select", "capabilities")
+        assert q.kind in ("text", "list", "argv", "steps", "ports", "env", "select", "capabilities")
         for dep in q.depends:
             assert dep in BY_KEY, (q.key, dep)
 
@@ -256,3 +256,11 @@ def test_new_refuses_a_file_for_a_folder(tmp_path, monkeypatch):
     target.write_text("x")
     result = run_cli("new", str(target))
     assert result.code == 2 and "is not a folder" in result.err
+
+
+def test_build_steps_are_typed_as_commands_separated_by_semicolons():
+    q = BY_KEY["build.steps"]
+    steps = q.parse("python3 manage.py collectstatic --noinput ; npm run 'build:css'")
+    assert steps == [["python3", "manage.py", "collectstatic", "--noinput"],
+                     ["npm", "run", "build:css"]]
+    assert q.parse(q.format(steps)) == steps

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.runtimes import Runtime
+from generator.runtimes import Runtime, frameworks
 from generator.runtimes.project import Found, pom, pom_text
 from generator.runtimes.steps import (
     Step,
@@ -87,5 +87,5 @@ RUNTIME = Runtime(
     dependencies_hint="pom.xml or the Gradle files",
     asks=frozenset({"build.dependencies", "build.sources", "build.command", "build.artifact"}),
     health_flag=True, artifact_runs_as=run_jar,
-    detect_version=detect_version, defaults=defaults,
+    detect_version=detect_version, defaults=defaults, frameworks=frameworks.java,
 )
