@@ -59,7 +59,8 @@ def profile(folder: Path) -> Path:
 def build(context: Path, tag: str, *args: str) -> tuple[float, int]:
     start = time.monotonic()
     subprocess.run(["docker", "build", "--no-cache", "--force-rm", "-q", "-t", tag, *args,
-                    str(context)], check=True, stdout=subprocess.DEVNULL)
+                    str(context)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     seconds = time.monotonic() - start
     size = int(subprocess.run(["docker", "image", "inspect", "--format", "{{.Size}}", tag],
                               capture_output=True, text=True, check=True).stdout)
@@ -78,12 +79,18 @@ def main(names: list[str]) -> None:
             subprocess.run([sys.executable, "-m", "generator", "render", "--profile", str(prof),
                             "--force"], cwd=generated, check=True, stdout=subprocess.DEVNULL,
                            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
-            ours = build(generated, f"bench-builds/{name}:generated")
+            try:
+                ours = build(generated, f"bench-builds/{name}:generated")
+            except subprocess.CalledProcessError:
+                ours = (float("nan"), 0)
             plain_dir = folder / "plain" / name
             shutil.copytree(REPO / "examples" / name, plain_dir)
-            plain = build(plain_dir, f"bench-builds/{name}:plain", "-f",
-                          str(REPO / "bench" / "plain" / f"{name}.Dockerfile"),
-                          "--build-arg", f"BASE={BASES[EXAMPLES[name]]}")
+            try:
+                plain = build(plain_dir, f"bench-builds/{name}:plain", "-f",
+                              str(REPO / "bench" / "plain" / f"{name}.Dockerfile"),
+                              "--build-arg", f"BASE={BASES[EXAMPLES[name]]}")
+            except subprocess.CalledProcessError:
+                plain = (float("nan"), 0)
             rows.append((name, ours, plain))
             print(f"{name}: generated {ours[0]:.0f} s {ours[1] / 1e6:.0f} MB, "
                   f"plain {plain[0]:.0f} s {plain[1] / 1e6:.0f} MB", file=sys.stderr)

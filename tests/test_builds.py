@@ -233,3 +233,30 @@ def test_the_wizard_proposes_the_lock_file_the_folder_holds(name, deps):
     project = detect(EXAMPLES / name)
     suggested = runtime_defaults(EXAMPLES / name, project.runtime.value, name)
     assert suggested["build.dependencies"] == deps
+
+
+def test_uv_can_come_from_its_own_pinned_image(tmp_path):
+    service = copy_example("django-uploads", tmp_path)
+    (service / "profile.yaml").write_text(
+        "name: org\nextends: default\nbuild_tools:\n  uv: {image: uv-0.12}\n")
+    result = run_cli("render", "--profile", "profile.yaml", "--force", cwd=service)
+    assert result.code == 0, result.err
+    text = (service / "Dockerfile").read_text()
+    assert re.search(r"^COPY --from=ghcr\.io/astral-sh/uv:[\w.]+@sha256:[0-9a-f]{64} /uv "
+                     r"/opt/build-tools/bin/uv$", text, re.M)
+    assert "uv-requirements" not in text
+    proc = subprocess.run([tool("hadolint"), "--no-color", "--format", "json",
+                           str(service / "Dockerfile")], capture_output=True, text=True,
+                          timeout=60)
+    assert json.loads(proc.stdout or "[]") == []
+    assert run_cli("check", "--profile", str(service / "profile.yaml"), str(service)).code == 0
+
+
+def test_a_uv_image_the_profile_does_not_name_is_refused(tmp_path):
+    service = copy_example("django-uploads", tmp_path)
+    (service / "profile.yaml").write_text(
+        "name: org\nextends: default\nbuild_tools:\n  uv: {image: uv-9}\n")
+    result = run_cli("render", "--profile", "profile.yaml", "--out", "out", cwd=service)
+    assert result.code == 2
+    assert "profile.yaml:4: build_tools.uv.image: no image 'uv-9' under images" in result.err
+    assert not (service / "out").exists()

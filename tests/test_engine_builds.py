@@ -109,8 +109,9 @@ def hardened(built: Built, tmp_path: Path, **extra) -> dict:
         path.write_text("s3cr3t-" + "x" * 48)
         path.chmod(0o644)
         volumes[str(path)] = {"bind": f"/run/secrets/{secret}", "mode": "ro"}
+    mounted = {bind["bind"] for bind in volumes.values()}
     options = {"read_only": True, "cap_drop": ["ALL"], "security_opt": ["no-new-privileges"],
-               "tmpfs": {p: "mode=1777" for p in writable(built.service) if p not in volumes},
+               "tmpfs": {p: "mode=1777" for p in writable(built.service) if p not in mounted},
                "volumes": volumes, "name": f"builds-{built.name}-{int(time.time())}"}
     if built.case.port:
         options.update(network_mode="bridge",

@@ -44,6 +44,7 @@ def test_new_in_a_terminal_writes_what_render_reproduces_byte_for_byte(tmp_path)
         child.expect_exact("Detected a python project (requirements.txt).")
         answer(child, "Service name", CTRL_U + "orders-api" + ENTER)
         answer(child, "Runtime", ENTER)  # python, as detected
+        answer(child, "Runtime version", ENTER)  # the profile's first
         answer(child, "Dependency manifests", ENTER)
         answer(child, "Sources the build copies", ENTER)
         answer(child, "Command the container runs", CTRL_U + "python3 -m app" + ENTER)
@@ -98,6 +99,7 @@ def test_ctrl_c_in_a_terminal_writes_nothing_and_says_so_in_one_line(tmp_path):
     try:
         answer(child, "Service name", ENTER)
         answer(child, "Runtime", ENTER)
+        answer(child, "Runtime version", ENTER)
         child.expect_exact("Dependency manifests")
         child.send(CTRL_C)
         child.expect_exact("tightship: interrupted; nothing written")

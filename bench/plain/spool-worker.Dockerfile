@@ -3,5 +3,5 @@ ARG BASE
 FROM ${BASE}
 WORKDIR /app
 COPY . .
-RUN pip install --no-cache-dir -r requirements.txt
-CMD ["python3", "-m", "worker"]
+RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
+CMD ["/opt/venv/bin/python3", "-m", "worker"]

@@ -21,8 +21,9 @@ from generator.yamlio import Layer, load_file, locate, to_plain
 
 PROFILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 _REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
-# An image entry is replaced whole, never merged: a new ref must never inherit an old digest.
-_REPLACE_ENTRIES = {"images"}
+# An image entry is replaced whole, never merged: a new ref must never inherit an old digest;
+# so is a build tool's (a uv taken from an image must not keep the PyPI pin's hashes).
+_REPLACE_ENTRIES = {"images", "build_tools"}
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,14 @@ class BuildTools:
     indexes: tuple[tuple[str, Any], ...]
 
     @classmethod
-    def from_profile(cls, data: dict) -> "BuildTools":
-        return cls(installers=tuple(sorted((data.get("build_tools") or {}).items())),
+    def from_profile(cls, profile: Profile) -> "BuildTools":
+        """A tool taken from a pinned image gets that image's reference by digest too."""
+        data = profile.data
+        installers = {}
+        for name, tool in (data.get("build_tools") or {}).items():
+            image = profile.images.get(tool.get("image", ""))
+            installers[name] = {**tool, "image_ref": image.pinned_ref} if image else tool
+        return cls(installers=tuple(sorted(installers.items())),
                    indexes=tuple(sorted((data.get("package_indexes") or {}).items())))
 
     def installer(self, name: str) -> dict | None:
@@ -222,7 +228,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         extra_build_steps=tuple(tuple(step) for step in build.get("steps", [])),
         outputs=tuple(build["outputs"]) if build.get("outputs") else None,
         build_facts=tuple(sorted(facts.items())),
-        tools=BuildTools.from_profile(profile.data),
+        tools=BuildTools.from_profile(profile),
         artifact=build.get("artifact"),
         build_secrets=tuple(build.get("secrets", [])),
         command=tuple(a["command"]), ports=ports, healthcheck=health,
@@ -265,9 +271,18 @@ def _check_build(runtime: str, build: dict, context, error) -> dict:
 
 def _check_tool(facts: dict, profile: Profile, error) -> None:
     tool = facts.get("tool")
-    if tool and not (profile.data.get("build_tools") or {}).get(tool):
+    pinned = (profile.data.get("build_tools") or {}).get(tool) if tool else None
+    if tool and not pinned:
         raise error(f"{facts.get('installer')} needs {tool} pinned in profile "
                     f"'{profile.name}' (build_tools.{tool})", "build", "dependencies")
+    if pinned and pinned.get("image"):
+        image = profile.images.get(pinned["image"])
+        if image is None:
+            raise fail(f"no image '{pinned['image']}' under images", profile.layers,
+                       ["build_tools", tool, "image"])
+        if not image.ref.allowed_by(profile.allowed_registries):
+            raise fail(f"image {image.ref.written} is not from an allowed registry (B02)",
+                       profile.layers, ["build_tools", tool, "image"])
 
 
 def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> HealthCheck:

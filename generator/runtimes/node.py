@@ -57,7 +57,8 @@ def plan(build: dict, context: Path, error: Error) -> dict:
         raise error(f"build.dependencies hold lock files of {' and '.join(locks)}: list one",
                     "build", "dependencies")
     installer = build.get("installer", locks[0] if locks else "npm")
-    if not locks or locks[0] != installer:
+    # npm without a lock file is left to `npm ci`, which refuses to build without one.
+    if (locks and locks[0] != installer) or (not locks and installer != "npm"):
         wanted = next(n for n, i in LOCKS.items() if i == installer)
         held = next((n for n, i in LOCKS.items() if locks and i == locks[0]), "no lock file")
         field = "installer" if "installer" in build else "dependencies"

@@ -139,6 +139,10 @@ def _index(spec: Any) -> tuple[list[Step], str]:
 
 def _uv_tool(spec: Any) -> Step:
     tool = spec.tools.installer("uv")
+    if tool.get("image_ref"):
+        return Step(f"COPY --from={tool['image_ref']} /uv {TOOLS}/bin/uv",
+                    "the installer, from uv's own image pinned by digest (profile "
+                    "build_tools.uv); it stays in this stage")
     hashes = " ".join(f"--hash={h}" for h in tool["hashes"])
     return Step(f"RUN python3 -m venv {TOOLS} \\\n"
                 f"    && echo 'uv=={tool['version']} {hashes}' > /tmp/uv-requirements.txt \\\n"
