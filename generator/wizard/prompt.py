@@ -29,6 +29,7 @@ from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec
 from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan, write
 from generator.wizard.detect import detect
+from generator.resources import SCHEMA_COPY, schema_text
 from generator.wizard.questions import (
     ANSWERS_FILE,
     BY_KEY,
@@ -218,7 +219,8 @@ class Wizard:
             path.write_text(text, encoding="utf-8")
             spec, _ = load_spec(path, self.ctx.profile)
             files = render_service(path, self.ctx.profile)
-        planned = plan({ANSWERS_FILE: text, **files}, self.root)
+        schema = SCHEMA_COPY["answers"]  # what the answers file's $schema comment names
+        planned = plan({ANSWERS_FILE: text, schema: schema_text("answers"), **files}, self.root)
         return Prepared(text, spec, planned)
 
     # --- the summary ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ from jsonschema.exceptions import best_match
 
 from generator.render.profiles import Profile
 from generator.render.validation import CONTROL_RE, _explain, schema
+from generator.resources import SCHEMA_COPY
 from generator.runtimes import RUNTIMES, Runtime
 from generator.runtimes.frameworks import port_from_command
 from generator.values import SYSTEM_DIRS, looks_secret
@@ -749,9 +750,11 @@ def dump_answers(data: dict, *, profile: str) -> str:
     stream = io.StringIO()
     yaml.dump(node(data), stream)
     option = "" if profile == "default" else f" --profile {profile}"
-    header = (f"# Answers for the {data.get('service', 'service')} service, written by "
+    header = (f"# yaml-language-server: $schema={SCHEMA_COPY['answers']}\n"
+              f"# Answers for the {data.get('service', 'service')} service, written by "
               "`tightship new`.\n"
               "# Re-render without prompts (in CI, add --check to fail on drift):\n"
               f"#   tightship render --answers {ANSWERS_FILE}{option}\n"
-              "# Every key is described in generator/schemas/answers.schema.json.\n")
+              f"# Every key is described in {SCHEMA_COPY['answers']}, the installed schema "
+              "(tightship schema answers --out).\n")
     return header + stream.getvalue()
