@@ -28,8 +28,8 @@ from generator.render.pipeline import load_spec, render_service
 from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec
 from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan, write
-from generator.wizard.detect import detect
 from generator.resources import SCHEMA_COPY, schema_text
+from generator.wizard.detect import detect
 from generator.wizard.questions import (
     ANSWERS_FILE,
     BY_KEY,
