@@ -17,7 +17,6 @@ from generator.runtimes.steps import (
     secret_note,
 )
 
-
 SETTINGS = "/root/.m2/settings.xml"  # Maven's user settings, read by mvn and ./mvnw alike
 
 
