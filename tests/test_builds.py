@@ -260,3 +260,17 @@ def test_a_uv_image_the_profile_does_not_name_is_refused(tmp_path):
     assert result.code == 2
     assert "profile.yaml:4: build_tools.uv.image: no image 'uv-9' under images" in result.err
     assert not (service / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["go", "java"])
+def test_build_steps_run_for_compiled_runtimes_too(tmp_path, name):
+    build, _ = stages(render(tmp_path, name, "--set", "build.steps=[[make, generate]]"))
+    commands = runs(build)
+    assert commands[-1] == '["make", "generate"]'  # after the build, before the final stage
+
+
+def test_a_runtime_that_builds_nothing_refuses_build_steps(tmp_path):
+    service = copy_example("static", tmp_path)
+    result = run_cli("render", "--set", "build.steps=[[make]]", "--out", "out", cwd=service)
+    assert result.code == 2 and "a static service is not built: drop build.steps" in result.err
+    assert not (service / "out").exists()

@@ -18,6 +18,7 @@ from generator.runtimes.steps import (
     copy_built_artifact,
     copy_in,
     exec_form,
+    extra_steps,
     quoted,
     secret_mounts,
     secret_note,
@@ -89,7 +90,7 @@ def build_steps(spec: Any, workdir: str) -> list[Step]:
                 spec.fact("package", ".")]
         steps.append(Step(f"RUN {mounts}{exec_form(argv)}",
                           "a reproducible binary: no VCS stamp, build id or source paths"))
-    return steps
+    return steps + extra_steps(spec)
 
 
 def check_build(build: dict, error: Error) -> None:

@@ -13,6 +13,7 @@ from generator.runtimes.steps import (
     copy_built_artifact,
     copy_in,
     exec_form,
+    extra_steps,
     secret_mounts,
     secret_note,
 )
@@ -47,7 +48,7 @@ def build_steps(spec: Any, workdir: str) -> list[Step]:
     steps.append(Step(f"RUN {mirror_mount}{secret_mounts(spec)}"
                       f"{exec_form(spec.build_command or ())}",
                       "B06: the JDK and build tool stay in this stage" + note))
-    return steps
+    return steps + extra_steps(spec)
 
 
 def detect_version(root: Path) -> Found | None:

@@ -23,6 +23,7 @@ from generator.runtimes.steps import (
     Step,
     copy_in,
     exec_form,
+    extra_steps,
     secret_mounts,
     secret_note,
 )
@@ -166,8 +167,7 @@ def build_steps(spec: Any, workdir: str) -> list[Step]:
     steps += [Step(copy_in(src)) for src in spec.sources]
     if spec.build_command:
         steps.append(Step(f"RUN {exec_form(spec.build_command)}", "the build script"))
-    steps += [Step(f"RUN {exec_form(argv)}", "" if i else "build.steps, exec form")
-              for i, argv in enumerate(spec.extra_build_steps)]
+    steps += extra_steps(spec)
     if deps and builds:
         steps.append(Step(f"RUN {mounts}{prune} \\\n    && mkdir -p node_modules",
                           "B06: the dev dependencies go; production ones alone are copied on"))

@@ -27,6 +27,7 @@ from generator.runtimes.steps import (
     Step,
     copy_in,
     exec_form,
+    extra_steps,
     secret_mounts,
     secret_note,
 )
@@ -213,8 +214,7 @@ def build_steps(spec: Any, workdir: str) -> list[Step]:
     if spec.extra_build_steps:
         steps.append(Step(f"ENV PATH={VENV}/bin:$PATH",
                           "the build steps run with the virtualenv's packages"))
-        steps += [Step(f"RUN {exec_form(argv)}", "" if i else "build.steps, exec form")
-                  for i, argv in enumerate(spec.extra_build_steps)]
+        steps += extra_steps(spec)
     compiled = [p for p in spec.outputs or spec.sources if p.endswith(("/", ".py"))]
     if compiled:
         argv = ["python3", "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]

@@ -54,6 +54,12 @@ def secret_note(spec: Any) -> str:
 
 
 
+def extra_steps(spec: Any) -> list[Step]:
+    """build.steps, each its own exec-form RUN (no shell parses them)."""
+    return [Step(f"RUN {exec_form(argv)}", "" if i else "build.steps, exec form")
+            for i, argv in enumerate(spec.extra_build_steps)]
+
+
 def copy_built_artifact(spec: Any, build_workdir: str) -> list[Step]:
     """The built artifact alone, from where the build wrote it."""
     built = (posixpath.join(build_workdir, spec.artifact) if spec.artifact
