@@ -200,7 +200,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
                   "run `tightship render` to update them", file=out)
             return 1
         return 0
-    write(planned, force=args.force)
+    planned = write(planned, force=args.force)
     for item in planned:
         print(f"{item.status:>9}  {item.path}", file=out)
     if out_dir.resolve() != answers_path.resolve().parent:
@@ -369,18 +369,36 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from generator.check.report import WRITERS, failing
     from generator.render.profiles import load_profile
 
+    if args.output:
+        _report_place(Path(args.output))
     profile = load_profile(args.profile)
     ctx, suppressions, bad_entries = profile_settings(profile)
-    findings, checked = check_paths(args.paths, ctx, suppressions)
+    notes: list[str] = []
+    findings, checked = check_paths(args.paths, ctx, suppressions, notes=notes)
     findings = sort_findings([*findings, *bad_entries])
     fail_on = args.fail_on or profile.fail_on
     writer = WRITERS[args.format]
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as stream:
-            writer(findings, stream, files_checked=checked, fail_on=fail_on)
+        import io
+
+        from generator.render.writer import atomic_write
+
+        report = io.StringIO()
+        writer(findings, report, files_checked=checked, fail_on=fail_on, notes=notes)
+        atomic_write(Path(args.output), report.getvalue())
     else:
-        writer(findings, out, files_checked=checked, fail_on=fail_on)
+        writer(findings, out, files_checked=checked, fail_on=fail_on, notes=notes)
     return 1 if failing(findings, fail_on) else 0
+
+
+def _report_place(path: Path) -> None:
+    """`check --output` names a file in a folder that exists: say so before checking."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; name the report file to write "
+                        "(e.g. tightship.sarif)", field="--output")
+    if not path.parent.is_dir():
+        raise UserError(f"the folder {path.parent} does not exist; create it or name a file "
+                        "in an existing folder", field="--output")
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:

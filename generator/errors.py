@@ -26,11 +26,13 @@ class UserError(TightshipError):
         self.field = field
 
     def __str__(self) -> str:
+        from generator.messages import MAX_MESSAGE, MAX_SHOWN, clip
+
         where = ""
         if self.file:
-            where = self.file + (f":{self.line}" if self.line else "") + ": "
-        what = f"{self.field}: " if self.field else ""
-        return f"{where}{what}{self.message}"
+            where = clip(self.file, MAX_MESSAGE) + (f":{self.line}" if self.line else "") + ": "
+        what = f"{clip(self.field, MAX_SHOWN)}: " if self.field else ""
+        return f"{where}{what}{clip(self.message, MAX_MESSAGE)}"
 
 
 class ConflictError(TightshipError):

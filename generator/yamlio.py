@@ -18,6 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from generator.errors import UserError
+from generator.yamlbounds import check_bounds
 
 
 def round_trip_yaml() -> YAML:
@@ -39,6 +40,7 @@ def load_file(path: Path, *, what: str) -> Any:
 
 
 def load_text(text: str, *, file: str) -> Any:
+    check_bounds(text, file=file)
     try:
         return round_trip_yaml().load(text)
     except MarkedYAMLError as exc:

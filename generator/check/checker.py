@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.check import discover as discovery
 from generator.check.documents import (
     DockerfileDoc,
     Instruction,
@@ -39,9 +40,17 @@ from generator.check.model import (
     Hit,
     Rule,
 )
+from generator.check.read import (
+    MAX_FLOW_DEPTH,
+    NotRead,
+    flow_depth,
+    parse_trouble,
+    read_bounded,
+)
 from generator.check.rules import ALL_RULES, BY_ID
 from generator.check.rules.meta import PARSE_RULE, SUPPRESSION_RULE
 from generator.errors import TightshipError
+from generator.messages import clip
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
              ".tox", ".mypy_cache", ".pytest_cache", "vendor"}
@@ -71,8 +80,8 @@ class SelfCheckError(TightshipError):
 
     def __init__(self, findings: Sequence[Finding]):
         self.findings = list(findings)
-        named = "; ".join(f"{f.file}:{f.line}:{f.column}: {f.rule} ({f.severity}) {f.message}"
-                          for f in self.findings)
+        named = "; ".join(f"{f.file}:{f.line}:{f.column}: {f.rule} ({f.severity}) "
+                          f"{clip(f.message)}" for f in self.findings)
         super().__init__("the answers, profile or templates give files that break "
                          f"tightship's own rules, so nothing was written: {named}")
 
@@ -146,7 +155,8 @@ def kind_of(name: str, text: str) -> str | None:
     if kind == "json":
         try:
             data = json.loads(text)
-        except ValueError:  # broken: judge by its words, so a broken file is reported
+        except (ValueError, RecursionError):  # broken: judge by its words, so a broken
+            # file is reported
             if re.search(r"\"(defaultAction|syscalls)\"", text):
                 return SECCOMP
             return KUBERNETES if re.search(r"\"apiVersion\"", text) and \
@@ -324,6 +334,7 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
 def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[Any]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    refuse_deep_nesting(text)
     if not positions:
         plain = _plain_yaml_stream(text)
         if plain is not None:
@@ -337,6 +348,11 @@ def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[A
                            mark.column + 1 if mark else 1) from None
     except YAMLError as exc:
         raise ParseFailure(f"invalid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, 100k nested lists
+        trouble = parse_trouble(exc)
+        if trouble is None:
+            raise
+        raise ParseFailure(trouble) from None
 
 
 def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
@@ -345,10 +361,13 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
     Plain `json` is a hundred times faster; the checker reads JSON plainly first and asks for
     positions only when a rule has something to report.
     """
+    refuse_deep_nesting(text)
     try:
         plain = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseFailure(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, 100k nested arrays
+        raise ParseFailure(parse_trouble(exc) or f"invalid JSON: {exc}") from None
     if not positions:
         return plain
     try:
@@ -359,6 +378,14 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
     except Exception:  # e.g. tabs YAML does not allow: fall back to no positions
         pass
     return plain
+
+
+def refuse_deep_nesting(text: str) -> None:
+    """Refuse flow nesting no real file has before a parser recurses through all of it."""
+    depth = flow_depth(text, MAX_FLOW_DEPTH)
+    if depth > MAX_FLOW_DEPTH:
+        raise ParseFailure(f"the file nests too deeply to read (more than {MAX_FLOW_DEPTH} "
+                           "levels of brackets)")
 
 
 def _balanced(text: str) -> None:
@@ -441,8 +468,8 @@ def _position(node: Any) -> tuple[int, int]:
 
 
 def _display(path: Path) -> str:
-    try:
-        rel = path.resolve().relative_to(Path.cwd().resolve())
+    try:  # realpath, not resolve: a symlink loop is reported by its reader, not raised here
+        rel = Path(os.path.realpath(path)).relative_to(os.path.realpath(Path.cwd()))
         return rel.as_posix()
     except ValueError:
         return path.as_posix()
@@ -450,36 +477,19 @@ def _display(path: Path) -> str:
 
 def discover(paths: Sequence[str | Path]) -> list[tuple[Path, bool]]:
     """Files to check, in a stable order: (path, named explicitly)."""
-    found: list[tuple[Path, bool]] = []
-    seen: set[Path] = set()
+    return _discover(paths).files
 
-    def add(path: Path, explicit: bool) -> None:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            found.append((path, explicit))
 
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-                for f in sorted(files):
-                    if kind_from_name(f) is not None:
-                        add(Path(root) / f, False)
-        else:
-            add(path, True)
-    return found
+def _discover(paths: Sequence[str | Path]) -> discovery.Discovery:
+    return discovery.discover(paths, lambda name: kind_from_name(name) is not None, SKIP_DIRS)
 
 
 def read_source(path: Path, explicit: bool) -> Source:
     name = _display(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return _failed(Source(name, "", None, explicit, path), "file not found")
-    except OSError as exc:
-        return _failed(Source(name, "", None, explicit, path), f"cannot read: {exc.strerror}")
+        data = read_bounded(path)
+    except NotRead as exc:
+        return _failed(Source(name, "", None, explicit, path), exc.message)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -504,28 +514,33 @@ def _finding(rule: Rule, file: str, hit: Hit) -> Finding:
 # ------------------------------------------------------------------------------ bundles
 
 
+def _real(path: Path) -> Path:
+    """The path with symlinks resolved; unlike Path.resolve, never raises on a loop."""
+    return Path(os.path.realpath(path))
+
+
 def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
     """file name → the kustomization that deploys it (its folder), for cross-document rules."""
     groups: dict[str, str] = {}
-    by_path = {s.path.resolve(): s for s in sources if s.path is not None}
+    by_path = {_real(s.path): s for s in sources if s.path is not None}
 
     def resources(kfile: Path, seen: set[Path]) -> list[Path]:
         if kfile in seen:
             return []
         seen.add(kfile)
         try:
-            nodes = parse_yaml_stream(str(kfile), kfile.read_text(encoding="utf-8"),
+            nodes = parse_yaml_stream(str(kfile), read_bounded(kfile).decode("utf-8"),
                                       positions=False)
-        except (OSError, ParseFailure, UnicodeDecodeError):
+        except (NotRead, ParseFailure, UnicodeDecodeError):
             return []
         node = nodes[0] if nodes and isinstance(nodes[0], dict) else {}
         out: list[Path] = []
         for entry in list(node.get("resources") or []) + list(node.get("bases") or []):
-            target = (kfile.parent / str(entry)).resolve()
+            target = _real(kfile.parent / str(entry))
             if target.is_dir():
                 for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
                     if (target / name).is_file():
-                        out.extend(resources((target / name).resolve(), seen))
+                        out.extend(resources(_real(target / name), seen))
                         break
             elif target.is_file():
                 out.append(target)
@@ -534,7 +549,7 @@ def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
     for src in sources:
         if src.path is not None and src.path.name.lower() in ("kustomization.yaml",
                                                               "kustomization.yml"):
-            for target in resources(src.path.resolve(), set()):
+            for target in resources(_real(src.path), set()):
                 if target in by_path:
                     groups.setdefault(by_path[target].name, src.name)
     return groups
@@ -667,7 +682,12 @@ def check_sources(sources: list[Source], ctx: Context,
         hits = _hits(src, ctx)
         if hits and src.kind in PLAIN_FIRST:  # read without positions: now find where
             bundles = [getattr(doc, "bundle", []) for doc in src.docs]
-            src.docs = parse_source(src, positions=True)
+            try:
+                src.docs = parse_source(src, positions=True)
+            except ParseFailure as exc:
+                src.docs = []
+                findings.append(_finding(PARSE_RULE, src.name,
+                                         Hit(exc.line, exc.column, exc.message)))
             for doc in src.docs:  # the same manifests deployed with it, for lookups
                 doc.bundle = bundles[0] if bundles else []
             hits = _hits(src, ctx)
@@ -691,9 +711,18 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 def check_paths(paths: Sequence[str | Path], ctx: Context,
                 profile_suppressions: Sequence[ProfileSuppression] = (),
-                ) -> tuple[list[Finding], int]:
-    """Check files and folders; returns (findings, number of files checked)."""
-    sources = [read_source(p, explicit) for p, explicit in discover(paths)]
+                notes: list[str] | None = None) -> tuple[list[Finding], int]:
+    """Check files and folders; returns (findings, number of files checked).
+
+    What was skipped (a FIFO, a device met in a folder) is added to `notes`.
+    """
+    found = _discover(paths)
+    if notes is not None:
+        notes.extend(f"skipped {_display(p)}: {kind}, not a regular file"
+                     for p, kind in found.skipped)
+    sources = [read_source(p, explicit) for p, explicit in found.files]
+    sources += [_failed(Source(_display(p), "", None, True, p), message)
+                for p, message in found.problems]
     for src in sources:
         if src.kind is None and not src.findings and kind_from_name(src.name) == "yaml" \
                 and "{{" not in src.text:

@@ -33,7 +33,7 @@ def failing(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
 
 
 def write_text(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
-               fail_on: str) -> None:
+               fail_on: str, notes: Sequence[str] = ()) -> None:
     """Readable, grouped by file: `LINE:COL  SEVERITY  RULE  message`, then the fix."""
     for file, group in groupby(findings, key=lambda f: f.file):
         out.write(f"{file}\n")
@@ -46,6 +46,8 @@ def write_text(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
                 out.write(f"  {where:<8} {f.severity:<8} {f.rule:<9} {f.message}\n"
                           f"  {'':<8} {'':<8} {'':<9} fix: {f.hint}\n")
         out.write("\n")
+    for note in notes:
+        out.write(f"note: {note}\n")
     s = summary(findings)
     parts = [f"{s[sev]} {sev}" for sev in reversed(SEVERITIES) if s[sev]]
     files_with = len({f.file for f in findings if not f.suppressed})
@@ -59,13 +61,15 @@ def write_text(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
 
 
 def write_json(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
-               fail_on: str) -> None:
+               fail_on: str, notes: Sequence[str] = ()) -> None:
     document = {
         "tool": "tightship", "version": __version__, "files_checked": files_checked,
         "fail_on": fail_on, "failed": bool(failing(findings, fail_on)),
         "summary": summary(findings),
         "findings": [f.as_dict() for f in findings],
     }
+    if notes:  # what was skipped, and why
+        document["notes"] = list(notes)
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
@@ -92,7 +96,7 @@ def rule_descriptor(rule: Rule) -> dict:
 
 
 def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
-                fail_on: str) -> None:
+                fail_on: str, notes: Sequence[str] = ()) -> None:
     """SARIF 2.1.0: one run, every rule described, suppressed findings kept as suppressed."""
     index = {rule.id: i for i, rule in enumerate(ALL_RULES)}
     results = []
@@ -131,6 +135,12 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
             "properties": {"filesChecked": files_checked, "failOn": fail_on},
         }],
     }
+    if notes:  # what was skipped: SARIF's place for what the tool itself has to say
+        document["runs"][0]["invocations"] = [{
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [{"level": "note", "message": {"text": note}}
+                                           for note in notes],
+        }]
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
 

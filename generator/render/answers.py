@@ -17,6 +17,7 @@ from ruamel.yaml.error import YAMLError
 
 from generator.errors import UserError
 from generator.render.validation import validate
+from generator.yamlbounds import check_bounds
 from generator.yamlio import Layer, load_file, to_plain
 
 _KEY_RE = re.compile(r"^[a-z_][a-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -42,6 +43,10 @@ def parse_set(item: str) -> tuple[list[str], Any]:
     if not sep or not _KEY_RE.match(key):
         raise UserError(f"'{item}' is not key=value (a dotted key such as healthcheck.interval)",
                         file=SET_SOURCE)
+    try:
+        check_bounds(raw, file=SET_SOURCE)
+    except UserError as exc:
+        raise UserError(exc.message, file=SET_SOURCE, field=key) from None
     try:
         value = YAML(typ="safe", pure=True).load(raw) if raw.strip() else ""
     except YAMLError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.render.answers import load_answers
+from generator.render.blame import blame_answer
 from generator.render.files import render_all
 from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec, build_spec
@@ -19,8 +20,20 @@ def load_spec(answers_path: Path, profile: str | Profile, sets=()) -> tuple[Spec
 
 def render_checked(spec: Spec, profile: Profile) -> dict[str, str]:
     """Every file for the Spec, held to `check`'s rules before anyone may write it."""
+    from generator.check.checker import SelfCheckError
+
     files = render_all(spec, profile)
-    self_check(files, profile)
+    try:
+        self_check(files, profile)
+        compile_check(files)
+    except SelfCheckError as exc:
+        if spec.answers is not None:
+            blame = blame_answer(exc, files, spec.answers,
+                                 lambda answers, finding: _still_refused(answers, profile,
+                                                                         finding))
+            if blame is not None:
+                raise blame from None
+        raise
     return files
 
 
@@ -41,3 +54,34 @@ def self_check(files: dict[str, str], profile: Profile) -> None:
     findings = [f for f in check_texts(files, ctx, suppressions) if not f.suppressed]
     if findings:
         raise SelfCheckError(findings)
+
+
+def compile_check(files: dict[str, str]) -> None:
+    """apparmor_parser compiles each rendered AppArmor profile (where it is installed): a
+    profile the kernel's own parser would reject is a self-check refusal, never written."""
+    from generator.check.checker import SelfCheckError
+    from generator.check.model import Finding
+    from generator.render.apparmor_compile import compile_errors
+
+    failures = [Finding(file=name, line=line, column=1, rule="TS-P01", severity="high",
+                        message=f"apparmor_parser rejects it: {message}",
+                        hint="the answers or the profile's AppArmor template produced it")
+                for name, line, message in compile_errors(files)]
+    if failures:
+        raise SelfCheckError(failures)
+
+
+def _still_refused(answers, profile: Profile, finding) -> bool:
+    """Whether other answers still give a finding of `finding`'s rule in its file."""
+    from generator.check.checker import SelfCheckError
+    from generator.errors import UserError
+
+    try:
+        files = render_all(build_spec(answers, profile), profile)
+        self_check(files, profile)
+        compile_check(files)
+    except SelfCheckError as exc:
+        return any(f.file == finding.file and f.rule == finding.rule for f in exc.findings)
+    except UserError:
+        return True  # the trial answers are refused before rendering: no proof either way
+    return False

@@ -139,7 +139,12 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[list[Layer], Any]:
         raise fail(exc.message, [layer], ["extends"]) from None
     if not parent_path.is_file():
         raise fail(f"profile '{parent_name}' not found", [layer], ["extends"])
-    parent_layers, parent = _load_chain(parent_path, seen=(*seen, resolved))
+    try:
+        parent_layers, parent = _load_chain(parent_path, seen=(*seen, resolved))
+    except UserError as exc:  # say which `extends` led to the bad file
+        file, line = locate([layer], ["extends"])
+        raise UserError(f"{exc.message} (reached through `extends` at {file}:{line})",
+                        file=exc.file, line=exc.line, field=exc.field) from None
     return [layer, *parent_layers], _merge(parent, node)
 
 

@@ -8,13 +8,14 @@ and field of the value it refuses.
 from __future__ import annotations
 
 import ipaddress
-import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
+from generator.messages import clip, shown
 from generator.render.validation import fail
+from generator.values import normal_path
 from generator.yamlio import locate
 
 if TYPE_CHECKING:  # spec.py imports this module: no import cycle at run time
@@ -105,7 +106,7 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        raise error(f"{host!r} is not an IP address: publish ports on a named interface "
+        raise error(f"{shown(host)} is not an IP address: publish ports on a named interface "
                     "such as 127.0.0.1 (R10)", "run", "host_address") from None
 
     publish: dict[int, int] = {}
@@ -127,7 +128,7 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
         try:
             network = ipaddress.ip_network(item["cidr"], strict=True)
         except ValueError as exc:
-            raise error(f"{item['cidr']!r} is not an address block (CIDR): {exc}",
+            raise error(f"{shown(item['cidr'])} is not an address block (CIDR): {clip(str(exc))}",
                         "run", "egress", i, "cidr") from None
         if network.prefixlen == 0:
             raise error("egress to every address is not a declared destination: name the "
@@ -137,7 +138,7 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
 
     namespace = run.get("namespace", spec.service)
     if not DNS_LABEL_RE.match(namespace):
-        raise error(f"{namespace!r} is not a DNS label (lowercase letters, digits and '-', "
+        raise error(f"{shown(namespace)} is not a DNS label (lowercase letters, digits and '-', "
                     "at most 63 characters)", "run", "namespace")
 
     image = run.get("image", {})
@@ -147,7 +148,7 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
 
     writable_size = run.get("writable_size", DEFAULT_WRITABLE_SIZE)
     _check_writable(spec, writable_size, run, error)
-    exec_writable = tuple(run.get("exec_writable", []))
+    exec_writable = tuple(normal_path(p) for p in run.get("exec_writable", []))
     for i, path in enumerate(exec_writable):
         if path not in spec.writable:
             raise error(f"{path} is not one of the writable paths", "run", "exec_writable", i)
@@ -171,8 +172,8 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
 
 def _check_writable(spec: "Spec", size: str, run: dict, error) -> None:
     """R06: writable paths are separate tmpfs mounts that must not hide the service's files."""
-    normal = [posixpath.normpath(p) for p in spec.writable]
-    workdir = posixpath.normpath(spec.workdir)
+    normal = list(spec.writable)  # normalised by build_spec
+    workdir = spec.workdir
     for i, path in enumerate(normal):
         if path == workdir or workdir.startswith(path + "/"):
             raise error(f"{spec.writable[i]} cannot be writable: an empty mount there would "

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UserError
+from generator.messages import shown
 from generator.render.profiles import Profile
 from generator.render.validation import fail
 from generator.resources import data_dir
@@ -168,7 +169,7 @@ def _load_dangerous(file: Path) -> tuple[dict[str, str], set[str]]:
 
 def _check_name(name: Any, layers: Sequence[Layer], where: list) -> None:
     if not isinstance(name, str) or not is_syscall(name):
-        raise fail(f"unknown syscall {name!r}: libseccomp knows no such syscall on x86_64 or "
+        raise fail(f"unknown syscall {shown(name)}: libseccomp knows no such syscall on x86_64 or "
                    "aarch64", layers, where)
 
 
@@ -409,10 +410,10 @@ def build_confinement(answers: dict, layers: Sequence[Layer], profile: Profile, 
         if name in groups.dangerous:
             reasons = list(accepted.get(name) or [])
             if reason not in reasons:
-                offered = ("; it accepts: " + ", ".join(repr(r) for r in reasons)) if reasons \
+                offered = ("; it accepts: " + ", ".join(shown(r) for r in reasons)) if reasons \
                     else "; it accepts none (seccomp.accepted_reasons)"
                 raise fail(f"{name} is dangerous ({groups.dangerous[name]}) and profile "
-                           f"'{profile.name}' does not accept the reason {reason!r}{offered}",
+                           f"'{profile.name}' does not accept the reason {shown(reason)}{offered}",
                            layers, where)
         allowed.append((name, reason))
     denied = list(asked.get("deny") or [])

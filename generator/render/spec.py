@@ -6,18 +6,20 @@ the JSON Schema cannot express names the file, line and field of the offending a
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.errors import UserError
+from generator.messages import clip as shown_path
 from generator.render.answers import Answers
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
 from generator.runtimes import RUNTIMES
-from generator.values import SYSTEM_DIRS, looks_secret
+from generator.values import looks_secret, normal_path, system_path
 
 DEFAULT_HEALTH = {"interval": "30s", "timeout": "5s", "start_period": "10s", "retries": 3}
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
@@ -130,6 +132,8 @@ class Spec:
     confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
     ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
+    # The answers it was built from, so a refusal of a rendered file can name the answer.
+    answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def fact(self, name: str, default: Any = None) -> Any:
         return dict(self.build_facts).get(name, default)
@@ -197,12 +201,14 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     def packages(names: list[str]) -> tuple[Package, ...]:
         return tuple(Package(n, profile.package_pins.get(n)) for n in sorted(names))
 
-    writable = tuple(a.get("writable", []))
+    writable = tuple(normal_path(p) for p in a.get("writable", []))
     for i, path in enumerate(writable):
-        normal = posixpath.normpath(path)
-        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
-            raise error(f"{path} cannot be writable: the root and system folders stay "
-                        "read-only (R06)", "writable", i)
+        if system_path(path):
+            raise error(f"{shown_path(a['writable'][i])} cannot be writable: the root and "
+                        "system folders stay read-only (R06)", "writable", i)
+        if path in writable[:i]:
+            raise error(f"{shown_path(a['writable'][i])} is listed twice (as {path})",
+                        "writable", i)
 
     env = a.get("env", {})
     for key in env:
@@ -221,7 +227,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     spec = Spec(
         service=a["service"], runtime=runtime, version=version, profile=profile.name,
         build_image=build_image, run_image=run_image, user=user,
-        workdir=a.get("workdir", "/app"),
+        workdir=normal_path(a.get("workdir", "/app")),
         dependencies=tuple(build.get("dependencies", [])),
         sources=tuple(build.get("sources", [])),
         build_command=tuple(build["command"]) if build.get("command") else None,
@@ -244,7 +250,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
                                       egress=bool((a.get("run") or {}).get("egress"))),
         ci=CiGate.from_profile(profile.data),
     )
-    return replace(spec, run=build_run(answers, profile, spec))
+    return replace(spec, run=build_run(answers, profile, spec), answers=answers)
 
 
 def _check_build(runtime: str, build: dict, context, error) -> dict:

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from generator.errors import UserError
+from generator.messages import shown
 from generator.resources import SCHEMA_DIR
 from generator.runtimes import NAMES as RUNTIME_NAMES
 from generator.yamlio import Layer, dotted, locate
@@ -90,24 +91,25 @@ def _explain(error: ValidationError) -> tuple[list[Any], str]:
             hint = f"; expected one of: {', '.join(known)}" if known else ""
             return path + [extra[0]], f"unknown key '{extra[0]}'{hint}"
     if kind == "propertyNames":
-        return path, f"{error.instance!r} is not an allowed name here"
+        return path, f"{shown(error.instance)} is not an allowed name here"
     if kind == "required" and isinstance(error.instance, dict):
         missing = [k for k in error.validator_value if k not in error.instance]
         if missing:
             return path + [missing[0]], "is required"
     if kind == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
-        return path, f"{error.instance!r} is not one of: {options}"
+        return path, f"{shown(error.instance)} is not one of: {options}"
     if kind == "type":
         return path, f"expected {error.validator_value}, got {type(error.instance).__name__}"
     if kind == "pattern":
         about = error.schema.get("description") or _parent_description(error)
-        shown = repr(error.instance)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
+        value = shown(error.instance)
         if any(ord(c) < 32 or ord(c) == 127 for c in str(error.instance)):
-            return path, f"{shown} contains a control character (newline, NUL, ...)"
-        return path, f"{shown} is not valid" + (f": {about}" if about else "")
+            return path, f"{value} contains a control character (newline, NUL, ...)"
+        return path, f"{value} is not valid" + (f": {about}" if about else "")
+    if isinstance(error.instance, (str, list, dict)) and len(repr(error.instance)) > 80:
+        # jsonschema's own sentence starts with the whole value: say it with the value cut
+        return path, f"{shown(error.instance)} {_verdict(error)}"
     return path, error.message
 
 
@@ -118,3 +120,10 @@ def _parent_description(error: ValidationError) -> str | None:
             return parent.schema["description"]
         parent = parent.parent
     return None
+
+
+def _verdict(error: ValidationError) -> str:
+    """What jsonschema says of a value, without the value (which it puts first)."""
+    text = error.message
+    head = repr(error.instance)
+    return text[len(head):].strip() if text.startswith(head) else f"breaks '{error.validator}'"

@@ -1,17 +1,21 @@
-"""Plan and write rendered files: create / identical / update, atomically, never clobbering.
+"""Plan and write rendered files: create / identical / update, all or nothing, never clobbering.
 
-A plan is made for every file first; nothing is written unless the whole plan can go through.
+A plan is made for every file first, comparing bytes (a file rewritten with CRLF endings
+differs). Writing holds a lock on the output folder, plans again under it, and then replaces the
+whole set at once (`atomic.replace_all`): a differing file is never replaced without `force`,
+however runs interleave.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.errors import ConflictError, UserError
+from generator.render import atomic
 
 CREATE, IDENTICAL, UPDATE = "create", "identical", "update"
 
@@ -22,7 +26,12 @@ class PlannedFile:
     relative: str
     text: str
     status: str  # create | identical | update
-    current: str | None  # what is on disk now, for diffs
+    current: str | None  # what is on disk now, decoded, for diffs
+    on_disk: bytes | None = None  # what is on disk now, as compared
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8")
 
     def diff(self) -> str:
         old = (self.current or "").splitlines(keepends=True)
@@ -30,24 +39,46 @@ class PlannedFile:
         return "".join(difflib.unified_diff(old, new, f"a/{self.relative}", f"b/{self.relative}"))
 
 
+def _status(data: bytes, on_disk: bytes | None) -> str:
+    return CREATE if on_disk is None else IDENTICAL if on_disk == data else UPDATE
+
+
+def _on_disk(path: Path) -> bytes | None:
+    try:
+        return atomic.read_current(path)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}", field="out") from None
+
+
+def _refuse_odd_places(out_dir: Path, path: Path) -> None:
+    """The output folder and every folder on the way must be folders, the target a file."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir} is not a folder (--out names the folder to write into)",
+                        field="out")
+    probe = path.parent
+    while probe != out_dir and probe != probe.parent:
+        if probe.exists() and not probe.is_dir():
+            raise UserError(f"{probe} is not a folder, so {path.name} cannot be written in it",
+                            field="out")
+        probe = probe.parent
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise UserError(f"{path} exists and is not a regular file; not touching it",
+                        field="out")
+
+
 def plan(files: dict[str, str], out_dir: Path) -> list[PlannedFile]:
     planned = []
     root = out_dir.resolve()
     for relative, text in files.items():
-        path = (out_dir / relative)
+        path = out_dir / relative
         if root not in path.resolve().parents:
             raise UserError(f"refusing to write outside {out_dir}: {relative}", field="out")
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            raise UserError(f"{path} exists and is not a regular file; not touching it",
-                            field="out")
-        current = None
-        if path.exists():
-            try:
-                current = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise UserError(f"cannot read {path}: {exc}", field="out") from None
-        status = CREATE if current is None else IDENTICAL if current == text else UPDATE
-        planned.append(PlannedFile(path, relative, text, status, current))
+        _refuse_odd_places(out_dir, path)
+        on_disk = _on_disk(path)
+        current = None if on_disk is None else on_disk.decode("utf-8", errors="replace")
+        data = text.encode("utf-8")
+        planned.append(PlannedFile(path, relative, text, _status(data, on_disk), current,
+                                   on_disk))
     return planned
 
 
@@ -55,33 +86,71 @@ def changes(planned: list[PlannedFile]) -> list[PlannedFile]:
     return [p for p in planned if p.status != IDENTICAL]
 
 
-def write(planned: list[PlannedFile], *, force: bool) -> None:
-    """Write every created or updated file; updates need `force` (they differ from disk)."""
+def _refuse_conflicts(planned: Sequence[PlannedFile], force: bool) -> None:
     conflicts = [p for p in planned if p.status == UPDATE]
     if conflicts and not force:
         names = ", ".join(str(p.path) for p in conflicts)
         raise ConflictError(f"would overwrite files that differ: {names} "
                             "(run with --check to see the diff, --force to replace them)")
+
+
+def _mode(item: PlannedFile) -> int:
+    if item.on_disk is not None:
+        return os.stat(item.path, follow_symlinks=False).st_mode & 0o777
+    return 0o755 if item.text.startswith("#!") else 0o644  # a script (#!) runs
+
+
+def _replan(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
+    """The plan again, as the disk is now (under the lock)."""
+    fresh = []
     for item in planned:
-        if item.status != IDENTICAL:
-            atomic_write(item.path, item.text)
+        if item.path.is_symlink() or (item.path.exists() and not item.path.is_file()):
+            raise UserError(f"{item.path} exists and is not a regular file; not touching it",
+                            field="out")
+        on_disk = _on_disk(item.path)
+        current = None if on_disk is None else on_disk.decode("utf-8", errors="replace")
+        fresh.append(replace(item, status=_status(item.data, on_disk), current=current,
+                             on_disk=on_disk))
+    return fresh
+
+
+def write(planned: list[PlannedFile], *, force: bool) -> list[PlannedFile]:
+    """Write every created or updated file, all or nothing; updates need `force`.
+
+    Returns the plan as it was carried out (a file another run wrote identically meanwhile
+    is then `identical`).
+    """
+    _refuse_conflicts(planned, force)
+    if not changes(planned):
+        return list(planned)
+    folder = Path(os.path.commonpath([str(p.path.parent) for p in planned]))
+    created: list[Path] = []
+    try:
+        atomic.make_folders([folder], created)
+        with atomic.locked(folder):
+            for parent in sorted({p.path.parent for p in planned}):
+                atomic.remove_leftovers(parent)
+            fresh = _replan(planned)
+            _refuse_conflicts(fresh, force)
+            todo = changes(fresh)
+            atomic.make_folders(sorted({p.path.parent for p in todo}), created)
+            atomic.replace_all([atomic.Replacement(p.path, p.data, p.on_disk, _mode(p))
+                                for p in todo])
+    except BaseException:
+        atomic.remove_folders(created)
+        raise
+    return fresh
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Replace one file at once (a temp file, fsync, rename): readers see the old or the new."""
+    created: list[Path] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:  # a script (#!) is written executable, everything else plain
-            os.chmod(tmp, 0o755 if text.startswith("#!") else 0o644)
-        os.replace(tmp, path)
+        atomic.make_folders([path.parent], created)
+        mode = (path.stat().st_mode & 0o777 if path.exists()
+                else 0o755 if text.startswith("#!") else 0o644)
+        atomic.replace_all([atomic.Replacement(path, text.encode("utf-8"), None, mode,
+                                               check=False)])
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        atomic.remove_folders(created)
         raise

@@ -34,11 +34,17 @@ def quoted(value: str) -> str:
     return f'"{escaped}"'
 
 
+def context_path(path: str) -> str:
+    """A build-context path as a command word: one starting with `-` gets `./` in front, so
+    that neither COPY nor a tool ever reads it as an option (`--link`, `--chown`)."""
+    return f"./{path}" if path.startswith("-") else path
+
+
 def copy_in(path: str, *, from_stage: str | None = None, src_root: str = "",
             dest: str | None = None, chown: bool = False) -> str:
     """COPY one context path (or a path from another stage) to the same place under WORKDIR."""
     target = dest or f"./{path}"
-    source = posixpath.join(src_root, path) if from_stage else path
+    source = posixpath.join(src_root, path) if from_stage else context_path(path)
     flags = f"--from={from_stage} " if from_stage else ""
     flags += "--chown=0:0 " if chown else ""
     return f"COPY {flags}{source} {target}"

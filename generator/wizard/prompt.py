@@ -315,8 +315,7 @@ class Wizard:
             assert ready is not None
             if action == "replace" and not self.confirm_replace(ready.conflicts):
                 continue
-            write(ready.planned, force=action == "replace")
-            result.planned = ready.planned
+            result.planned = write(ready.planned, force=action == "replace")
             result.written = True
             return result
 

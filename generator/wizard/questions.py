@@ -28,7 +28,7 @@ from generator.render.validation import CONTROL_RE, _explain, schema
 from generator.resources import SCHEMA_COPY
 from generator.runtimes import RUNTIMES, Runtime
 from generator.runtimes.frameworks import port_from_command
-from generator.values import SYSTEM_DIRS, looks_secret
+from generator.values import looks_secret, system_path
 from generator.wizard import detect
 from generator.yamlio import dotted
 
@@ -425,11 +425,8 @@ def _has_apt(image) -> bool:
 
 
 def _writable_check(value: list, ctx: Context) -> str | None:
-    import posixpath
-
     for path in value:
-        normal = posixpath.normpath(path)
-        if normal == "/" or any(normal == d or normal.startswith(d + "/") for d in SYSTEM_DIRS):
+        if system_path(path):
             return (f"{path} cannot be writable: the root and system folders stay read-only "
                     "(R06)")
     return None

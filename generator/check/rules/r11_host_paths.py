@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from generator.check.documents import at_item, at_key, get, mapping, seq
 from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
 from generator.check.workloads import compose_volumes, workloads
+from generator.values import normal_path
 
 SENSITIVE = ("/", "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/var/run", "/run",
              "/var/lib/docker", "/var/lib/kubelet", "/var/lib/containerd", "/var/log", "/lib",
@@ -20,7 +19,7 @@ EXACT = ("/usr", "/usr/local")
 
 def sensitive(path: str) -> str | None:
     """What is wrong with mounting host `path`, or None."""
-    normal = posixpath.normpath(path) if path.startswith("/") else path
+    normal = normal_path(path) if path.startswith("/") else path
     if normal.endswith(("docker.sock", "containerd.sock", "crio.sock", "podman.sock")):
         return "the container runtime's socket: root on the host"
     if normal in EXACT:

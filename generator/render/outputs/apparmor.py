@@ -16,7 +16,9 @@ import re
 from jinja2 import Environment
 
 from generator.render.spec import Spec
+from generator.render.templates import render_template
 from generator.runtimes import RUNTIMES
+from generator.values import normal_path
 
 BIN_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 LIB_DIRS = ("/{,usr/}lib{,32,64}/**", "/usr/local/lib/**")
@@ -35,23 +37,29 @@ def file_path(spec: Spec) -> str:
 
 
 _PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._/@+-]*$")
-_GLOB = re.compile(r"([\\*?\[\]{}^\"])")
+_SPECIAL = frozenset('\\"*?[]{}^')  # glob characters, the escape and the quote
 
 
 def literal_path(path: str) -> str:
-    """A path from the answers as an AppArmor path that matches it alone: glob characters
-    escaped, and quoted when it holds anything beyond letters, digits and `._/@+-`."""
+    """A path from the answers as an AppArmor path that matches it alone, and nothing else.
+
+    Plain when it holds only letters, digits and `._/@+-`; otherwise quoted, with each glob
+    character, backslash and quote written as an octal escape (`\\052` for `*`), which the
+    parser's lexer turns into that character taken literally. (A backslash escape would do
+    for most, but the lexer reads any `\\"` as an escaped quote, even after a backslash:
+    `"/a\\\\"` never closes.) Every other character stands for itself inside the quotes.
+    """
     if _PLAIN_PATH.match(path):
         return path
-    return '"' + _GLOB.sub(r"\\\1", path) + '"'
+    return '"' + "".join(f"\\{ord(c):03o}" if c in _SPECIAL else c for c in path) + '"'
 
 
 def _program(argv0: str, workdir: str) -> list[str]:
     """Where a command's first word may live: itself if absolute, else each PATH folder."""
     if argv0.startswith("/"):
-        found = [posixpath.normpath(argv0)]
+        found = [normal_path(argv0)]
     elif "/" in argv0:
-        found = [posixpath.normpath(posixpath.join(workdir, argv0))]
+        found = [normal_path(posixpath.join(workdir, argv0))]
     else:
         found = [f"{d}/{argv0}" for d in BIN_DIRS]
     return [literal_path(p) for p in found]
@@ -76,7 +84,7 @@ def network_rules(spec: Spec) -> list[str]:
 
 
 def context(spec: Spec) -> dict:
-    writable = [posixpath.normpath(p) for p in spec.writable]
+    writable = list(spec.writable)  # normalised by build_spec
     return {
         "spec": spec,
         "name": profile_name(spec),
@@ -91,5 +99,5 @@ def context(spec: Spec) -> dict:
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    text = env.get_template("apparmor/profile.j2").render(context(spec))
+    text = render_template(env, "apparmor/profile.j2", context(spec))
     return {file_path(spec): text}

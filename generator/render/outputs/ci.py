@@ -12,6 +12,7 @@ import shlex
 from jinja2 import Environment
 
 from generator.render.spec import Spec
+from generator.render.templates import render_template
 
 FILE = "ci/tightship-gate.sh"
 IMAGE_PLACEHOLDER = "{image}"
@@ -31,8 +32,8 @@ def shell_command(argv: tuple[str, ...] | None) -> str | None:
 def render(spec: Spec, env: Environment) -> dict[str, str]:
     ci = spec.ci
     image = f"{spec.service}:{spec.run.image.tag}"
-    text = env.get_template("ci/tightship-gate.sh.j2").render(
+    text = render_template(env, "ci/tightship-gate.sh.j2", dict(
         spec=spec, image=image, content_trust=ci.content_trust,
         scan=shell_command(ci.scan), sbom=shell_command(ci.sbom),
-        sbom_file=shlex.quote(ci.sbom_file))
+        sbom_file=shlex.quote(ci.sbom_file)))
     return {FILE: text}

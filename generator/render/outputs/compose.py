@@ -34,8 +34,10 @@ _YAML11_TRICKY = re.compile(
     r"|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
 )
 # ruamel.yaml writes a plain scalar that starts with `?` or `:` in a flow sequence in a form no
-# YAML reader reads back (`[CMD, : 0]`); the render self-check refuses such a file. Quoted.
-_FLOW_UNSAFE = re.compile(r"^[?:]")
+# YAML reader reads back (`[CMD, : 0]`); the render self-check refuses such a file. PyYAML (in
+# docker-compose) also ends a plain scalar in a flow sequence at any `?` (`[CMD, a?b]`) and at
+# a `:` before a flow indicator or the end. All of these are quoted.
+_FLOW_UNSAFE = re.compile(r"^[?:]|\?|:$|:[,\[\]{}]")
 
 
 # --- YAML as data -------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ def sequence(values: Iterable[Any], comments: Iterable[str | None] = (), *,
 
 def _tricky(value: Any) -> bool:
     return (isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
-            and bool(_YAML11_TRICKY.match(value) or _FLOW_UNSAFE.match(value)))
+            and bool(_YAML11_TRICKY.match(value) or _FLOW_UNSAFE.search(value)))
 
 
 def _quote_tricky(node: Any) -> Any:
@@ -247,5 +249,21 @@ def compose_document(spec: Spec) -> CommentedMap:
     return doc
 
 
+def no_interpolation(node: Any) -> Any:
+    """Every `$` written as `$$`: compose substitutes `$VAR`, `${VAR}` and `${X:?}` from the
+    host's environment in every string it reads, so an answer such as a health-check word
+    would run differently under compose than in the image and under Kubernetes."""
+    if isinstance(node, dict):
+        for key in node:
+            node[key] = no_interpolation(node[key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            node[index] = no_interpolation(value)
+    elif isinstance(node, str) and "$" in node:
+        return type(node)(node.replace("$", "$$"))
+    return node
+
+
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    return {FILE: dump_yaml(compose_document(spec), header(spec, "the compose service"))}
+    document = no_interpolation(compose_document(spec))
+    return {FILE: dump_yaml(document, header(spec, "the compose service"))}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment
 
 from generator.render.spec import Package, Spec
+from generator.render.templates import render_template
 from generator.runtimes import RUNTIMES
 from generator.runtimes.steps import Step, exec_form, quoted
 
@@ -159,4 +160,4 @@ def context(spec: Spec) -> dict:
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    return {"Dockerfile": env.get_template("dockerfile/Dockerfile.j2").render(context(spec))}
+    return {"Dockerfile": render_template(env, "dockerfile/Dockerfile.j2", context(spec))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from jinja2 import Environment
 
 from generator.render.spec import Spec
+from generator.render.templates import render_template
 from generator.runtimes import RUNTIMES
 
 
@@ -16,7 +17,7 @@ def allowed_paths(spec: Spec) -> list[str]:
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    text = env.get_template("dockerignore.j2").render(
+    text = render_template(env, "dockerignore.j2", dict(
         spec=spec, allowed=allowed_paths(spec),
-        runtime_ignores=RUNTIMES[spec.runtime].context_ignores)
+        runtime_ignores=RUNTIMES[spec.runtime].context_ignores))
     return {".dockerignore": text}

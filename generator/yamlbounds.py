@@ -1,0 +1,118 @@
+"""Bounds on YAML before it is built: no alias bomb, no recursion, no absurd depth or number.
+
+ruamel.yaml builds aliases as shared references, so a 1 kB "billion laughs" file loads at once
+and then hangs whatever walks it (validation, merging, copying); a self-referencing alias
+makes a cycle that ends in RecursionError; 100,000 nested brackets exhaust the stack; an
+integer of more than 4,300 digits cannot be built at all. The parser's event stream shows all
+of these without building anything, with the line of each: that is what is read here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    MappingStartEvent,
+    ScalarEvent,
+)
+
+from generator.errors import UserError
+
+# An answers file is about a hundred values and a profile a few hundred: these leave room.
+MAX_NODES = 10_000  # values once every alias is expanded
+MAX_DEPTH = 32  # nested mappings and sequences
+MAX_NUMBER_DIGITS = 100  # no field takes more than a few digits
+_NUMBER = re.compile(r"^[-+]?([0-9][0-9_]*|0[xob][0-9a-fA-F_]+)$")
+
+
+class _Open:
+    """One open mapping or sequence: its anchor, its expanded size, where the reader is in it."""
+
+    def __init__(self, anchor: str | None, mapping: bool) -> None:
+        self.anchor = anchor
+        self.size = 1
+        self.mapping = mapping
+        self.step: Any = None if mapping else 0  # the current key, or the current index
+        self.at_key = mapping  # a mapping's next node is a key
+
+    def took(self, node: Any, size: int) -> None:
+        """A whole child (key, value or item) was read."""
+        self.size += size
+        if self.mapping:
+            if self.at_key:
+                self.step = node if isinstance(node, str) else "?"
+            self.at_key = not self.at_key
+        else:
+            self.step += 1
+
+
+def _field(frames: list[_Open]) -> str | None:
+    from generator.yamlio import dotted  # yamlio calls this module first
+
+    path = [frame.step for frame in frames if frame.step is not None]
+    return dotted(path) or None
+
+
+def check_bounds(text: str, *, file: str) -> None:
+    """Raise a UserError naming the file, line and field where `text` passes a bound; parse
+    errors are left to the loader, which reports them with its own message."""
+    sizes: dict[str, int] = {}  # anchor -> the number of values it stands for
+    frames: list[_Open] = []
+    expanded = 0  # values so far, every alias counted as what it stands for
+
+    def refuse(message: str, event) -> UserError:
+        line = event.start_mark.line + 1 if event.start_mark else None
+        return UserError(message, file=file, line=line, field=_field(frames))
+
+    for event in _events(text):
+        value: Any = None
+        if isinstance(event, CollectionStartEvent):
+            if len(frames) >= MAX_DEPTH:
+                raise refuse(f"nested more than {MAX_DEPTH} levels deep", event)
+            frames.append(_Open(event.anchor, isinstance(event, MappingStartEvent)))
+            expanded += 1
+            continue
+        if isinstance(event, CollectionEndEvent):
+            done = frames.pop()
+            size = done.size
+            if done.anchor:
+                sizes[done.anchor] = size
+        elif isinstance(event, AliasEvent):
+            if any(frame.anchor == event.anchor for frame in frames):
+                raise refuse(f"alias *{event.anchor} refers to itself from inside "
+                             f"&{event.anchor} (an endless value)", event)
+            size = sizes.get(event.anchor, 1)
+            expanded += size
+        elif isinstance(event, ScalarEvent):
+            size, value = 1, event.value
+            expanded += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+            if event.style is None and len(value) > MAX_NUMBER_DIGITS and _NUMBER.match(value):
+                raise refuse(f"a number of {len(value):,} digits is not a value any field "
+                             "takes", event)
+        else:
+            continue
+        if expanded > MAX_NODES:
+            raise refuse(f"more than {MAX_NODES:,} values once aliases are expanded (an "
+                         "alias bomb?); write the values out", event)
+        if frames:
+            frames[-1].took(value, size)
+
+
+def _events(text: str):
+    """The parser's events, as far as the text parses: a syntax error is the loader's to
+    report, with its own message."""
+    parse = iter(YAML(typ="rt").parse(text))
+    while True:
+        try:
+            yield next(parse)
+        except StopIteration:
+            return
+        except Exception:  # malformed YAML
+            return
