@@ -196,7 +196,8 @@ def test_the_answers_file_is_deterministic_and_in_the_schemas_order(tmp_path):
     data = load_answers(path).data  # values that look like YAML 1.1 booleans or numbers
     assert data["env"] == {"Z": "yes", "A": "3.10", "M": "on", "H": "#no comment"}
     assert data["labels"] == {"version": "1.0"}
-    assert text.startswith("# Answers for the svc service, written by `tightship new`.\n")
+    assert text.startswith("# yaml-language-server: $schema=.tightship/answers.schema.json\n"
+                           "# Answers for the svc service, written by `tightship new`.\n")
     assert "#   tightship render --answers tightship.yaml\n" in text
 
 
