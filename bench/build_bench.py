@@ -21,10 +21,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 REGISTRY = "127.0.0.1:5000"
 BASES = {"python": f"{REGISTRY}/python:3.13-slim-trixie",
-         "node": f"{REGISTRY}/node:24-trixie-slim"}
+         "node": f"{REGISTRY}/node:24-trixie-slim",
+         "go": f"{REGISTRY}/golang:1.25-trixie"}
+# Final images that are not also a build image (Go's distroless static).
+RUN_ONLY = {"go": (f"{REGISTRY}/distroless/static-debian13:nonroot",
+                   "shell: false, packages: none, user: {uid: 65532, gid: 65532}")}
 EXAMPLES = {"django-uploads": "python", "fastapi-poetry": "python", "spool-worker": "python",
             "express-pnpm": "node", "express-yarn": "node", "koa-yarn-berry": "node",
-            "ts-api": "node"}
+            "ts-api": "node", "go-cmd-vendor": "go"}
 
 
 def digest(ref: str) -> str:
@@ -39,10 +43,14 @@ def profile(folder: Path) -> Path:
     for runtime, ref in BASES.items():
         lines.append(f"  {runtime}-image: {{ref: '{ref}', digest: '{digest(ref)}', "
                      "pinned: '2026-12-01', shell: true, packages: apt}")
+    for runtime, (ref, fields) in RUN_ONLY.items():
+        lines.append(f"  {runtime}-run: {{ref: '{ref}', digest: '{digest(ref)}', "
+                     f"pinned: '2026-12-01', {fields}}}")
     # The npm registry reachable from these builds is a mirror that serves no signatures.
     lines += ["build_tools:", "  corepack: {version: 0.36.0, signatures: false}"]
     lines += ["runtimes:", "  python:", "    '3.13': {build: python-image, run: python-image}",
-              "  node:", "    '24': {build: node-image, run: node-image}"]
+              "  node:", "    '24': {build: node-image, run: node-image}",
+              "  go:", "    '1.25': {build: go-image, run: go-run}"]
     path = folder / "profile.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path

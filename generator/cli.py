@@ -156,6 +156,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--profile", default="default", metavar="NAME|PATH",
                      help="a built-in profile name or a profile file (default: default)")
 
+    schema = commands.add_parser(
+        "schema", help="print the installed JSON schema of the answers file or a profile",
+        description="Print the JSON schema this tightship validates with, or write it with "
+                    "--out: the file the `# yaml-language-server: $schema=` comment of an "
+                    "answers file names (.tightship/answers.schema.json beside it).")
+    schema.add_argument("which", choices=("answers", "profile"), help="which schema")
+    schema.add_argument("--out", nargs="?", const="", default=None, metavar="FILE",
+                        help="write it to FILE (default: .tightship/WHICH.schema.json) "
+                             "instead of printing it")
+    schema.add_argument("--force", action="store_true", help="replace a FILE that differs")
+
     profiles = commands.add_parser("profiles", help="list the built-in and given profiles")
     profiles.add_argument("paths", nargs="*", metavar="PATH", help="more profile files to list")
     return parser
@@ -387,6 +398,22 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.writer import IDENTICAL, plan, write
+    from generator.resources import SCHEMA_COPY, schema_text
+
+    text = schema_text(args.which)
+    if args.out is None:
+        out.write(text)
+        return 0
+    target = Path(args.out or SCHEMA_COPY[args.which])
+    planned = plan({target.name: text}, target.parent)
+    write(planned, force=args.force)
+    status = "identical" if planned[0].status == IDENTICAL else "wrote"
+    print(f"{status} {target}", file=out)
+    return 0
+
+
 def cmd_profiles(args: argparse.Namespace, out: TextIO) -> int:
     from generator.render.profiles import builtin_names, load_profile
 
@@ -504,7 +531,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 
 COMMANDS = {"render": cmd_render, "update": cmd_update, "new": cmd_new, "check": cmd_check,
             "rules": cmd_rules, "pin": cmd_pin, "verify": cmd_verify,
-            "profiles": cmd_profiles}
+            "profiles": cmd_profiles, "schema": cmd_schema}
 
 COMMANDS["seccomp"] = cmd_seccomp
 

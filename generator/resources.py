@@ -16,3 +16,13 @@ def data_dir(name: str) -> Path:
 
 
 SCHEMA_DIR = _PACKAGE / "schemas"
+
+# Where `tightship new` and `tightship schema --out` put a copy of the installed schema, and
+# what the answers file's `# yaml-language-server: $schema=` comment names (relative to it).
+SCHEMA_COPY = {"answers": ".tightship/answers.schema.json",
+               "profile": ".tightship/profile.schema.json"}
+
+
+def schema_text(name: str) -> str:
+    """The installed `name` schema (answers, profile), byte for byte."""
+    return (SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8")

@@ -64,7 +64,7 @@ def test_every_question_is_a_key_of_the_answers_schema():
         assert q.stored == (q.key != HEALTH_KIND)
         if q.stored:
             assert has_schema_key(q.key), q.key
-        assert q.kind in ("text", "list", "argv", "ports", "env", "volumes", "select",
+        assert q.kind in ("text", "list", "argv", "steps", "ports", "env", "volumes", "select",
                           "capabilities")
         for dep in q.depends:
             assert dep in BY_KEY, (q.key, dep)
@@ -198,7 +198,8 @@ def test_the_answers_file_is_deterministic_and_in_the_schemas_order(tmp_path):
     data = load_answers(path).data  # values that look like YAML 1.1 booleans or numbers
     assert data["env"] == {"Z": "yes", "A": "3.10", "M": "on", "H": "#no comment"}
     assert data["labels"] == {"version": "1.0"}
-    assert text.startswith("# Answers for the svc service, written by `tightship new`.\n")
+    assert text.startswith("# yaml-language-server: $schema=.tightship/answers.schema.json\n"
+                           "# Answers for the svc service, written by `tightship new`.\n")
     assert "#   tightship render --answers tightship.yaml\n" in text
 
 
@@ -276,3 +277,11 @@ def test_a_low_port_is_explained_and_needs_no_capability():
     assert "ip_unprivileged_port_start" in BY_KEY["ports"].help_text(ctx)
     assert BY_KEY["ports"].validate([80], ctx) is None
     assert BY_KEY["capabilities"].suggestion(ctx) == {}
+
+
+def test_build_steps_are_typed_as_commands_separated_by_semicolons():
+    q = BY_KEY["build.steps"]
+    steps = q.parse("python3 manage.py collectstatic --noinput ; npm run 'build:css'")
+    assert steps == [["python3", "manage.py", "collectstatic", "--noinput"],
+                     ["npm", "run", "build:css"]]
+    assert q.parse(q.format(steps)) == steps

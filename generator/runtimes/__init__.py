@@ -34,6 +34,10 @@ def _no_defaults(root: Path, service: str) -> dict:
     return {}
 
 
+def _no_frameworks(root: Path, suggested: dict) -> dict:
+    return {}
+
+
 @dataclass(frozen=True)
 class Runtime:
     name: str
@@ -71,10 +75,12 @@ class Runtime:
     artifact_runs_as: Callable[[str], list[str]] | None = None  # /app/NAME -> command
     detect_version: Callable[[Path], Found | None] = _no_version
     defaults: Callable[[Path, str], dict] = _no_defaults  # (root, service) -> dotted answers
+    # (root, the defaults) -> what a recognised framework says instead (frameworks.py)
+    frameworks: Callable[[Path, dict], dict] = _no_frameworks
 
 
 # Modules of this package that are helpers, not runtimes.
-HELPERS = ("project", "steps")
+HELPERS = ("project", "steps", "frameworks")
 
 
 def _load() -> dict[str, Runtime]:

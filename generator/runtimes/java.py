@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.runtimes import Runtime
+from generator.runtimes import Runtime, frameworks
 from generator.runtimes.project import Found, pom, pom_text
 from generator.runtimes.steps import (
     Step,
@@ -18,13 +18,36 @@ from generator.runtimes.steps import (
     secret_note,
 )
 
+SETTINGS = "/root/.m2/settings.xml"  # Maven's user settings, read by mvn and ./mvnw alike
+
+
+def _mirror(spec: Any) -> tuple[list[Step], str]:
+    """The profile's Maven mirror as a build-stage settings.xml; its credentials a secret."""
+    index = spec.tools.index("maven")
+    if not index:
+        return [], ""
+    # The URL is https://host[:port]/path of [A-Za-z0-9._~%/+-] (the profile's schema): no
+    # quote, so it sits inside single quotes; printf's %s keeps a % in it literal.
+    settings = ("<settings><mirrors><mirror><id>organisation-mirror</id>"
+                f"<mirrorOf>*</mirrorOf><url>{index['url']}</url></mirror></mirrors></settings>")
+    step = Step(f"RUN mkdir -p /root/.m2 && printf '%s\\n' '{settings}' > {SETTINGS}",
+                "the organisation's Maven mirror (profile package_indexes.maven): every "
+                "repository through it; not secret")
+    mount = (f"--mount=type=secret,id={index['credentials']},target={SETTINGS} "
+             if index.get("credentials") else "")
+    return [step], mount
+
 
 def build_steps(spec: Any, workdir: str) -> list[Step]:
-    steps = [Step(copy_in(dep), "build files first, so their layer is cached")
-             for dep in spec.dependencies]
+    steps, mirror_mount = _mirror(spec)
+    steps += [Step(copy_in(dep), "build files first, so their layer is cached")
+              for dep in spec.dependencies]
     steps += [Step(copy_in(src)) for src in spec.sources]
-    steps.append(Step(f"RUN {secret_mounts(spec)}{exec_form(spec.build_command or ())}",
-                      "B06: the JDK and build tool stay in this stage" + secret_note(spec)))
+    note = secret_note(spec) or (" (B09: the mirror's settings with credentials are mounted "
+                                 "for this step only)" if mirror_mount else "")
+    steps.append(Step(f"RUN {mirror_mount}{secret_mounts(spec)}"
+                      f"{exec_form(spec.build_command or ())}",
+                      "B06: the JDK and build tool stay in this stage" + note))
     return steps + extra_steps(spec)
 
 
@@ -52,7 +75,10 @@ def defaults(root: Path, service: str) -> dict:
         artifact = "build/libs/app.jar"
     else:
         deps = ["pom.xml"]
-        command = ["mvn", "-B", "-q", "-DskipTests", "package"]
+        wrapper = (root / "mvnw").is_file()
+        command = ["./mvnw" if wrapper else "mvn", "-B", "-q", "-DskipTests", "package"]
+        if wrapper:
+            deps += ["mvnw", ".mvn/"]
         found = pom(root)
         final = pom_text(found, "build", "finalName") if found is not None else None
         artifact_id = pom_text(found, "artifactId") if found is not None else None
@@ -88,5 +114,5 @@ RUNTIME = Runtime(
     dependencies_hint="pom.xml or the Gradle files",
     asks=frozenset({"build.dependencies", "build.sources", "build.command", "build.artifact"}),
     health_flag=True, artifact_runs_as=run_jar,
-    detect_version=detect_version, defaults=defaults,
+    detect_version=detect_version, defaults=defaults, frameworks=frameworks.java,
 )

@@ -193,7 +193,10 @@ def detect_runtime_version(root: Path, runtime: str) -> Found | None:
 
 def runtime_defaults(root: Path, runtime: str, service: str) -> dict:
     """Suggested answers (dotted keys) for building and running this project as `runtime`."""
-    return RUNTIMES[runtime].defaults(root, service) if runtime in RUNTIMES else {}
+    if runtime not in RUNTIMES:
+        return {}
+    suggested = RUNTIMES[runtime].defaults(root, service)
+    return {**suggested, **RUNTIMES[runtime].frameworks(root, suggested)}
 
 
 def detect(root: Path) -> Project:

@@ -30,6 +30,7 @@ from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec
 from generator.render.update import CONFLICT, MERGE, REPLACE, SAME, plan_update
 from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan, write
+from generator.resources import SCHEMA_COPY, schema_text
 from generator.wizard.detect import detect
 from generator.wizard.questions import (
     ANSWERS_FILE,
@@ -227,7 +228,9 @@ class Wizard:
             path.write_text(text, encoding="utf-8")
             spec, _ = load_spec(path, self.ctx.profile)
             files = render_service(path, self.ctx.profile)
-        return merged_plan(text, spec, files, self.root)
+        schema = SCHEMA_COPY["answers"]  # what the answers file's $schema comment names
+        return merged_plan(text, spec, files, self.root,
+                           beside={schema: schema_text("answers")})
 
     # --- the summary ---------------------------------------------------------------------
 
@@ -336,12 +339,13 @@ class Wizard:
             return result
 
 
-def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path) -> Prepared:
+def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path,
+                beside: dict[str, str] | None = None) -> Prepared:
     """The answers file and the rendered files, each met with the disk the way `tightship
     update` meets it: an untouched file is replaced, an edited one gets the change merged in
     (edits kept), and only a conflict needs the user's yes to replace it."""
     update = plan_update(files, root)
-    planned = plan({ANSWERS_FILE: text}, root)
+    planned = plan({ANSWERS_FILE: text, **(beside or {})}, root)
     merged: dict[str, tuple[str, str]] = {}
     notes: dict[str, str] = {}
     for f in update.files:

@@ -25,7 +25,9 @@ from jsonschema.exceptions import best_match
 
 from generator.render.profiles import Profile
 from generator.render.validation import CONTROL_RE, _explain, schema
+from generator.resources import SCHEMA_COPY
 from generator.runtimes import RUNTIMES, Runtime
+from generator.runtimes.frameworks import port_from_command
 from generator.values import (
     UNPRIVILEGED_PORT_START,
     looks_secret,
@@ -123,7 +125,7 @@ Help = str | Callable[[Context], str]
 @dataclass(frozen=True)
 class Question:
     key: str  # dotted answers key; HEALTH_KIND is the wizard's own
-    kind: str  # text | list | argv | ports | env | volumes | select | capabilities
+    kind: str  # text | list | argv | steps | ports | env | volumes | select | capabilities
     prompt: str
     help: Help = ""  # one line: why this matters for the hardening
     default: Callable[[Context], Any] | None = None
@@ -166,6 +168,20 @@ class Question:
                 return shlex.split(text)
             except ValueError as exc:
                 raise ParseError(f"cannot split into words: {exc} (close the quote)") from None
+        if self.kind == "steps":  # commands separated by ';', each split like argv
+            try:
+                lexer = shlex.shlex(text, posix=True, punctuation_chars=";")
+                lexer.whitespace_split = True
+                words = list(lexer)
+            except ValueError as exc:
+                raise ParseError(f"cannot split into words: {exc} (close the quote)") from None
+            steps: list[list[str]] = [[]]
+            for word in words:
+                if word == ";":
+                    steps.append([])
+                else:
+                    steps[-1].append(word)
+            return [step for step in steps if step]
         if self.kind == "ports":
             ports = []
             for word in text.replace(",", " ").split():
@@ -198,6 +214,8 @@ class Question:
             return ", ".join(str(v) for v in value)
         if self.kind == "argv":
             return shlex.join(value)
+        if self.kind == "steps":
+            return " ; ".join(shlex.join(step) for step in value)
         if self.kind == "env":
             return " ".join(shlex.quote(f"{k}={v}") for k, v in value.items())
         if self.kind == "volumes":
@@ -377,8 +395,14 @@ def _command_default(ctx: Context) -> Any:
 
 
 def _ports_default(ctx: Context) -> Any:
+    """The port the command names (`--port 8000`), else the folder's guess, else 8080."""
+    if ctx.described() is not None and (port := port_from_command(ctx.get("command") or [])):
+        return [port]
     found = ctx.project.port
-    return [found.value] if found else [detect.DEFAULT_PORT]
+    if found:
+        return [found.value]
+    suggested = ctx.suggested("ports") if ctx.described() is not None else None
+    return suggested if suggested is not None else [detect.DEFAULT_PORT]
 
 
 def _ports_help(ctx: Context) -> str:
@@ -497,6 +521,12 @@ def _asks(key: str) -> Callable[[Context], bool]:
     return lambda ctx: ctx.described() is not None and key in ctx.described().asks
 
 
+def _asks_or_suggests(key: str) -> Callable[[Context], bool]:
+    """Asked when the runtime needs it, or the folder (a framework) or the old answers say it."""
+    return lambda ctx: (_asks(key)(ctx) or ctx.previously(key) is not None
+                        or (ctx.described() is not None and ctx.suggested(key) is not None))
+
+
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "service", "text", "Service name",
@@ -527,8 +557,24 @@ QUESTIONS: tuple[Question, ...] = (
         help="Runs in the build stage: the JDK and build tool never reach the final image "
              "(B06).",
         default=lambda ctx: ctx.suggested("build.command"),
-        when=_asks("build.command"), depends=("runtime", "build.dependencies"),
+        when=_asks_or_suggests("build.command"), depends=("runtime", "build.dependencies"),
         required=True),
+    Question(
+        "build.package", "text", "Main package to build (./path; empty for the module root)",
+        help="The folder of the build context holding `package main`, e.g. ./cmd/server.",
+        default=lambda ctx: ctx.suggested("build.package"),
+        when=_asks_or_suggests("build.package"), depends=("runtime",)),
+    Question(
+        "build.steps", "steps", "Extra build steps (commands separated by ';')",
+        help="Run in the build stage after the install, exec form (no shell): "
+             "collectstatic, asset compilation, code generation.",
+        default=lambda ctx: ctx.suggested("build.steps"),
+        when=_asks_or_suggests("build.steps"), depends=("runtime",)),
+    Question(
+        "build.outputs", "list", "What the final image gets from the build (comma-separated)",
+        help="Only these reach the final image besides the dependencies (B10).",
+        default=lambda ctx: ctx.suggested("build.outputs"),
+        when=_asks_or_suggests("build.outputs"), depends=("runtime", "build.steps")),
     Question(
         "build.artifact", "text", "The file that runs", help=_artifact_help,
         default=lambda ctx: ctx.suggested("build.artifact"),
@@ -540,7 +586,8 @@ QUESTIONS: tuple[Question, ...] = (
         required=True),
     Question(
         "ports", "ports", "Ports the service listens on (comma-separated; empty for none)",
-        help=_ports_help, default=_ports_default, check=_ports_check),
+        help=_ports_help, default=_ports_default, check=_ports_check,
+        depends=("runtime", "command")),
     Question(
         HEALTH_KIND, "select", "Health check",
         help="There is no curl in the image: the interpreter itself probes an HTTP path (B07).",
@@ -551,7 +598,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "healthcheck.http", "text", "Health check path",
         help="Answered with a status below 400 within 5s means healthy.",
-        default=lambda ctx: "/healthz", when=_uses_http, depends=("runtime", HEALTH_KIND),
+        default=lambda ctx: ctx.suggested("healthcheck.http") or "/healthz",
+        when=_uses_http, depends=("runtime", HEALTH_KIND),
         required=True),
     Question(
         "healthcheck.port", "select", "Port to probe",
@@ -757,9 +805,11 @@ def dump_answers(data: dict, *, profile: str) -> str:
     stream = io.StringIO()
     yaml.dump(node(data), stream)
     option = "" if profile == "default" else f" --profile {profile}"
-    header = (f"# Answers for the {data.get('service', 'service')} service, written by "
+    header = (f"# yaml-language-server: $schema={SCHEMA_COPY['answers']}\n"
+              f"# Answers for the {data.get('service', 'service')} service, written by "
               "`tightship new`.\n"
               "# Re-render without prompts (in CI, add --check to fail on drift):\n"
               f"#   tightship render --answers {ANSWERS_FILE}{option}\n"
-              "# Every key is described in generator/schemas/answers.schema.json.\n")
+              f"# Every key is described in {SCHEMA_COPY['answers']}, the installed schema "
+              "(tightship schema answers --out).\n")
     return header + stream.getvalue()
