@@ -331,14 +331,23 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
         return None
 
 
+def _positioned_yaml_stream(text: str) -> list[Any] | None:
+    """YAML with ruamel's positions, read by libyaml; None: the round-trip loader reads it."""
+    from generator.check.yamlpos import load_positioned
+
+    return load_positioned(text, _plain_loader()) if POSITIONS_BY_LIBYAML else None
+
+
+POSITIONS_BY_LIBYAML = True  # False: every position from ruamel's round-trip loader (tests)
+
+
 def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[Any]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     refuse_deep_nesting(text)
-    if not positions:
-        plain = _plain_yaml_stream(text)
-        if plain is not None:
-            return plain
+    fast = _plain_yaml_stream(text) if not positions else _positioned_yaml_stream(text)
+    if fast is not None:
+        return fast
     try:
         return [d for d in _yaml().load_all(text) if d is not None]
     except MarkedYAMLError as exc:
@@ -370,6 +379,9 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
         raise ParseFailure(parse_trouble(exc) or f"invalid JSON: {exc}") from None
     if not positions:
         return plain
+    fast = _positioned_yaml_stream(text)
+    if fast:
+        return fast[0]
     try:
         docs = _yaml().load_all(text)
         node = next(iter(docs), None)
