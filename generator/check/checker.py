@@ -8,6 +8,7 @@ finding at the parser's position, and checking goes on.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import io
 import json
 import os
@@ -481,7 +482,7 @@ def _position(node: Any) -> tuple[int, int]:
 
 def _display(path: Path) -> str:
     try:  # realpath, not resolve: a symlink loop is reported by its reader, not raised here
-        rel = Path(os.path.realpath(path)).relative_to(os.path.realpath(Path.cwd()))
+        rel = Path(os.path.realpath(path)).relative_to(_real_cwd(os.getcwd()))
         return rel.as_posix()
     except ValueError:
         return path.as_posix()
@@ -526,6 +527,11 @@ def _finding(rule: Rule, file: str, hit: Hit) -> Finding:
 # ------------------------------------------------------------------------------ bundles
 
 
+@functools.lru_cache(maxsize=8)
+def _real_cwd(cwd: str) -> str:
+    return os.path.realpath(cwd)
+
+
 def _real(path: Path) -> Path:
     """The path with symlinks resolved; unlike Path.resolve, never raises on a loop."""
     return Path(os.path.realpath(path))
@@ -534,6 +540,10 @@ def _real(path: Path) -> Path:
 def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
     """file name → the kustomization that deploys it (its folder), for cross-document rules."""
     groups: dict[str, str] = {}
+    kustomizations = [s for s in sources if s.path is not None and
+                      s.path.name.lower() in ("kustomization.yaml", "kustomization.yml")]
+    if not kustomizations:  # resolving every path costs more than all the YAML
+        return groups
     by_path = {_real(s.path): s for s in sources if s.path is not None}
 
     def resources(kfile: Path, seen: set[Path]) -> list[Path]:
@@ -558,12 +568,10 @@ def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
                 out.append(target)
         return out
 
-    for src in sources:
-        if src.path is not None and src.path.name.lower() in ("kustomization.yaml",
-                                                              "kustomization.yml"):
-            for target in resources(_real(src.path), set()):
-                if target in by_path:
-                    groups.setdefault(by_path[target].name, src.name)
+    for src in kustomizations:
+        for target in resources(_real(src.path), set()):
+            if target in by_path:
+                groups.setdefault(by_path[target].name, src.name)
     return groups
 
 
