@@ -1,6 +1,7 @@
 """The command line: the only module that prints or chooses exit codes.
 
-Exit codes: 0 done, 1 drift/conflict/findings, 2 bad input, 3 engine trouble, 130 interrupted.
+Exit codes: 0 done, 1 drift/conflict/findings, 2 bad input, 3 engine trouble, 4 needs
+`tightship update` (render/update --check), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -44,6 +45,27 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--force", action="store_true",
                       help="replace files that differ from what would be written")
     render.add_argument("--diff", action="store_true", help="with --check, show the diffs")
+
+    update = commands.add_parser(
+        "update", help="render again and merge the change into the files, keeping edits",
+        description="Render with today's answers and profile and merge the change since the "
+                    "last render (recorded in .tightship/) into each file on disk, keeping "
+                    "your edits. Exit 1 when an edit and the change touch the same lines "
+                    "(the conflict is marked), 2 when a merged file would break a rule.")
+    update.add_argument("--answers", default="tightship.yaml", metavar="FILE",
+                        help="the answers file (default: tightship.yaml)")
+    update.add_argument("--profile", default="default", metavar="NAME|PATH",
+                        help="a built-in profile name or a profile file (default: default)")
+    update.add_argument("--out", metavar="DIR",
+                        help="where the files are (default: the answers file's folder)")
+    update.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one answer (repeatable; values are YAML)")
+    update.add_argument("--conflict", choices=("inline", "rej"), default="inline",
+                        help="mark conflicts with <<<<<<< lines in the file (inline, the "
+                             "default) or keep your lines and write the change to FILE.rej")
+    update.add_argument("--check", action="store_true",
+                        help="write nothing; exit 0 up to date, 4 needs update, 1 drifted")
+    update.add_argument("--diff", action="store_true", help="with --check, show the diffs")
 
     check = commands.add_parser(
         "check", help="check existing Dockerfiles, compose files, manifests and profiles",
@@ -160,6 +182,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except EOFError:  # end of input in the middle of a question (`new`)
         print("tightship: end of input; nothing written", file=err)
         return 130
+    except BrokenPipeError:  # `tightship profiles | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush does not fail again
+        return 141
     except Exception as exc:  # a bug: say so plainly, the traceback only on request
         if os.environ.get("TIGHTSHIP_DEBUG"):
             raise
@@ -169,25 +195,21 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.render.pipeline import render_service
-    from generator.render.writer import IDENTICAL, changes, plan, write
+    from generator.render.pipeline import load_spec, render_checked
+    from generator.render.update import record_plan, refuse_overwrites
+    from generator.render.writer import plan, write
 
     answers_path = Path(args.answers)
     out_dir = Path(args.out) if args.out else answers_path.parent
-    files = render_service(answers_path, args.profile, args.set)
-    planned = plan(files, out_dir)
+    spec, profile = load_spec(answers_path, args.profile, args.set)
+    files = render_checked(spec, profile)
     if args.check:
-        drift = changes(planned)
-        for item in planned:
-            print(f"{'ok' if item.status == IDENTICAL else 'drift':>9}  {item.path}", file=out)
-            if args.diff and item.status != IDENTICAL:
-                out.write(item.diff() or f"(new file {item.path})\n")
-        if drift:
-            print(f"{len(drift)} file(s) differ from what tightship would write; "
-                  "run `tightship render` to update them", file=out)
-            return 1
-        return 0
-    planned = write(planned, force=args.force)
+        return report_check(files, out_dir, profile, args, out)
+    planned = plan(files, out_dir)
+    if not args.force:
+        refuse_overwrites(planned)
+    planned.append(record_plan(files, out_dir))
+    planned = write(planned, force=True)
     for item in planned:
         print(f"{item.status:>9}  {item.path}", file=out)
     if out_dir.resolve() != answers_path.resolve().parent:
@@ -195,6 +217,48 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
               "render into the service's folder, where .dockerignore and compose's "
               "`build: .` apply", file=out)
     return 0
+
+
+CHECK_EXIT = {"up to date": 0, "drifted": 1, "needs update": 4}
+
+
+def report_check(files: dict[str, str], out_dir: Path, profile, args: argparse.Namespace,
+                 out: TextIO) -> int:
+    """`render --check` and `update --check`: 0 up to date, 4 needs update, 1 drifted."""
+    from generator.render.update import assess, plan_update, verdict
+
+    state, files_seen = assess(plan_update(files, out_dir), profile)
+    for item in files_seen:
+        detail = f"  ({item.detail})" if item.detail else ""
+        print(f"{item.word:>9}  {item.path}{detail}", file=out)
+        if args.diff and item.diff:
+            out.write(item.diff)
+    if verdict(state, files_seen):
+        print(verdict(state, files_seen), file=out)
+    return CHECK_EXIT[state]
+
+
+def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.pipeline import load_spec, render_checked
+    from generator.render.update import checked_update, conflict_report, plan_update
+    from generator.render.writer import write
+
+    answers_path = Path(args.answers)
+    out_dir = Path(args.out) if args.out else answers_path.parent
+    spec, profile = load_spec(answers_path, args.profile, args.set)
+    files = render_checked(spec, profile)
+    if args.check:
+        return report_check(files, out_dir, profile, args, out)
+    update = checked_update(plan_update(files, out_dir, args.conflict), profile)
+    write(update.writes(), force=True)
+    for item in update.files:
+        print(f"{item.action:>9}  {item.planned.path}", file=out)
+    print(f"{update.record.status:>9}  {update.record.path}", file=out)
+    for name in update.gone:
+        print(f"     gone  {out_dir / name} (no longer rendered; left as it is)", file=out)
+    for line in conflict_report(update):
+        print(line, file=out)
+    return 1 if update.conflicts else 0
 
 
 def cmd_pin(args: argparse.Namespace, out: TextIO) -> int:
@@ -352,11 +416,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if args.output:
         import io
 
-        from generator.render.writer import atomic_write
-
         report = io.StringIO()
         writer(findings, report, files_checked=checked, fail_on=fail_on, notes=notes)
-        atomic_write(Path(args.output), report.getvalue())
+        _write_report(Path(args.output), report.getvalue())
     else:
         writer(findings, out, files_checked=checked, fail_on=fail_on, notes=notes)
     return 1 if failing(findings, fail_on) else 0
@@ -370,6 +432,28 @@ def _report_place(path: Path) -> None:
     if not path.parent.is_dir():
         raise UserError(f"the folder {path.parent} does not exist; create it or name a file "
                         "in an existing folder", field="--output")
+
+
+def _write_report(path: Path, text: str) -> None:
+    """A file is replaced at once; a device or FIFO (/dev/stdout, a pipe) is written into."""
+    import stat
+
+    from generator.render.writer import atomic_write
+
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        special = False
+    except OSError as exc:
+        raise UserError(f"cannot write the report: {exc.strerror}", file=str(path)) from None
+    if not special:
+        atomic_write(path, text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise UserError(f"cannot write the report: {exc.strerror}", file=str(path)) from None
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -415,8 +499,9 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-COMMANDS = {"render": cmd_render, "new": cmd_new, "check": cmd_check, "rules": cmd_rules,
-            "pin": cmd_pin, "verify": cmd_verify, "profiles": cmd_profiles}
+COMMANDS = {"render": cmd_render, "update": cmd_update, "new": cmd_new, "check": cmd_check,
+            "rules": cmd_rules, "pin": cmd_pin, "verify": cmd_verify,
+            "profiles": cmd_profiles}
 
 COMMANDS["seccomp"] = cmd_seccomp
 

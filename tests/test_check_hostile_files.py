@@ -80,7 +80,7 @@ def test_special_files_met_in_a_folder_are_skipped_with_a_note(tmp_path):
     assert sorted(n["message"]["text"] for n in notifications) == [n[6:] for n in notes]
 
 
-@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/full"])
 def test_a_device_named_on_the_command_line_is_reported_not_read(tmp_path, device):
     result = check(device, cwd=tmp_path)
     assert result.returncode == 1, result.stderr

@@ -61,3 +61,39 @@ def test_check_output_in_a_good_place_writes_the_report(tmp_path):
                             cwd=service)
     assert result.code in (0, 1), result.err
     assert report.read_text().startswith("{") and '"files_checked": 1' in report.read_text()
+
+
+def test_check_output_to_a_device_or_fifo_writes_into_it_and_never_replaces_it(tmp_path):
+    """`--output /dev/stdout` (or a pipe) streams the report; the device stays a device."""
+    import os
+    import stat
+    import threading
+
+    service = copy_example("python", tmp_path)
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    result = run_subprocess("check", "Dockerfile", "--format", "json", "--output", str(fifo),
+                            cwd=service)
+    reader.join(timeout=60)
+    assert result.code in (0, 1), result.err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received and received[0].startswith("{")
+    result = run_subprocess("check", "Dockerfile", "--output", "/dev/stdout", cwd=service)
+    assert result.code in (0, 1), result.err
+    assert "file(s) checked" in result.out  # its stdout, a pipe, was written into
+
+
+def test_check_output_through_a_symlink_replaces_the_file_it_names(tmp_path):
+    service = copy_example("python", tmp_path)
+    (tmp_path / "reports").mkdir()
+    real = tmp_path / "reports" / "latest.json"
+    real.write_text("old\n")
+    link = tmp_path / "report.json"
+    link.symlink_to(real)
+    result = run_subprocess("check", "Dockerfile", "--format", "json", "--output", str(link),
+                            cwd=service)
+    assert result.code in (0, 1), result.err
+    assert link.is_symlink() and real.read_text().startswith("{")

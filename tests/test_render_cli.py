@@ -37,7 +37,8 @@ def test_every_example_renders_with_the_default_profile(tmp_path, name):
     assert result.code == 0, result.err
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     expected = {".dockerignore", "Dockerfile", "compose.yaml", "seccomp.json",
-                "k8s/kustomization.yaml", "k8s/deployment.yaml"}
+                "k8s/kustomization.yaml", "k8s/deployment.yaml",
+                ".tightship/rendered.json"}
     assert expected <= written, sorted(expected - written)
 
 

@@ -48,12 +48,19 @@ def self_check(files: dict[str, str], profile: Profile) -> None:
     Raises SelfCheckError (nothing is written) on any finding that is not suppressed by an
     inline comment with a reason or by the profile's `suppressions`.
     """
-    from generator.check.checker import SelfCheckError, check_texts, profile_settings
+    from generator.check.checker import SelfCheckError
 
-    ctx, suppressions, _ = profile_settings(profile)
-    findings = [f for f in check_texts(files, ctx, suppressions) if not f.suppressed]
+    findings = rule_findings(files, profile)
     if findings:
         raise SelfCheckError(findings)
+
+
+def rule_findings(files: dict[str, str], profile: Profile) -> list:
+    """The findings of `check`'s rules on files held in memory, less those suppressed."""
+    from generator.check.checker import check_texts, profile_settings
+
+    ctx, suppressions, _ = profile_settings(profile)
+    return [f for f in check_texts(files, ctx, suppressions) if not f.suppressed]
 
 
 def compile_check(files: dict[str, str]) -> None:

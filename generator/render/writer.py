@@ -143,7 +143,14 @@ def write(planned: list[PlannedFile], *, force: bool) -> list[PlannedFile]:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Replace one file at once (a temp file, fsync, rename): readers see the old or the new."""
+    """Replace one file at once (a temp file, fsync, rename): readers see the old or the new.
+
+    A symlink is followed (the file it names is replaced, not the link); a device, FIFO or
+    folder at the path is refused, never replaced by a file.
+    """
+    path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file():
+        raise UserError(f"{path} is not a regular file; not replacing it", file=str(path))
     created: list[Path] = []
     try:
         atomic.make_folders([path.parent], created)

@@ -14,6 +14,7 @@ propagate (KeyboardInterrupt, EOFError) for the command line to report.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from generator.render.answers import load_answers
 from generator.render.pipeline import load_spec, render_service
 from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec
+from generator.render.update import CONFLICT, MERGE, REPLACE, SAME, plan_update
 from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan, write
 from generator.wizard.detect import detect
 from generator.wizard.questions import (
@@ -56,9 +58,16 @@ class Prepared:
     text: str  # the answers file
     spec: Spec
     planned: list[PlannedFile]
+    # Files `update`'s merge brings up to date without losing an edit: path -> a note
+    merged: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (word, note)
+    notes: dict[str, str] = field(default_factory=dict)  # a conflict -> why it is one
 
     @property
     def conflicts(self) -> list[PlannedFile]:
+        return [p for p in self.planned if p.status == UPDATE and p.relative not in self.merged]
+
+    @property
+    def differing(self) -> list[PlannedFile]:
         return [p for p in self.planned if p.status == UPDATE]
 
     @property
@@ -218,8 +227,7 @@ class Wizard:
             path.write_text(text, encoding="utf-8")
             spec, _ = load_spec(path, self.ctx.profile)
             files = render_service(path, self.ctx.profile)
-        planned = plan({ANSWERS_FILE: text, **files}, self.root)
-        return Prepared(text, spec, planned)
+        return merged_plan(text, spec, files, self.root)
 
     # --- the summary ---------------------------------------------------------------------
 
@@ -240,7 +248,14 @@ class Wizard:
         say()
         say(f"Files in {self.root}:")
         for item in ready.planned:
-            note = "  (differs from what would be written)" if item.status == UPDATE else ""
+            if item.relative in ready.merged:
+                word, note = ready.merged[item.relative]
+                say(f"  {word:<9}  {item.relative}  ({note})")
+                continue
+            note = ""
+            if item.status == UPDATE:
+                why = ready.notes.get(item.relative, "differs from what would be written")
+                note = f"  ({why})"
             say(f"  {STATUS_WORDS[item.status]:<9}  {item.relative}{note}")
 
     def menu(self, ready: Prepared | None) -> str:
@@ -255,6 +270,8 @@ class Wizard:
                 choices.append(Choice(f"Write {count} file(s), replacing the {len(conflicts)} "
                                       "that differ", "replace"))
             else:
+                if ready.differing:
+                    choices.append(Choice("Show the differences", "diff"))
                 choices.append(Choice(f"Write {count} file(s)", "write"))
         choices.append(Choice("Change an answer", "change"))
         choices.append(Choice("Cancel: write nothing", "cancel"))
@@ -299,7 +316,7 @@ class Wizard:
             while True:
                 action = self.menu(ready)
                 if action == "diff" and ready is not None:
-                    for item in ready.conflicts:
+                    for item in ready.differing:
                         self.out.write(item.diff())
                     continue
                 break
@@ -313,9 +330,40 @@ class Wizard:
             assert ready is not None
             if action == "replace" and not self.confirm_replace(ready.conflicts):
                 continue
-            result.planned = write(ready.planned, force=action == "replace")
+            # a conflict is replaced only after the yes above; a merge keeps the edits
+            result.planned = write(ready.planned, force=True)
             result.written = True
             return result
+
+
+def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path) -> Prepared:
+    """The answers file and the rendered files, each met with the disk the way `tightship
+    update` meets it: an untouched file is replaced, an edited one gets the change merged in
+    (edits kept), and only a conflict needs the user's yes to replace it."""
+    update = plan_update(files, root)
+    planned = plan({ANSWERS_FILE: text}, root)
+    merged: dict[str, tuple[str, str]] = {}
+    notes: dict[str, str] = {}
+    for f in update.files:
+        current = f.planned.current
+        if f.action == SAME:
+            planned.append(dataclasses.replace(f.planned, text=current, status=IDENTICAL))
+        elif f.action in (REPLACE, MERGE):
+            merged[f.relative] = (("update", "untouched since the last render") if f.action ==
+                                  REPLACE else ("merge", "edited: the edits are kept"))
+            planned.append(dataclasses.replace(f.planned, text=f.text, status=UPDATE))
+        else:
+            if f.action == CONFLICT and f.base is not None:
+                lines = ", ".join(map(str, f.merged.on_disk))
+                notes[f.relative] = (f"edited on line {lines}, which this change also "
+                                     "changes; replacing it loses the edits")
+            planned.append(f.planned)
+    record = update.record
+    if record.status != IDENTICAL:
+        merged[record.relative] = ("update" if record.status == UPDATE else "create",
+                                   "the record of this render, for `tightship update`")
+    planned.append(record)
+    return Prepared(text, spec, planned, merged, notes)
 
 
 def label(q: Question) -> str:
