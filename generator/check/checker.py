@@ -527,6 +527,13 @@ def _finding(rule: Rule, file: str, hit: Hit) -> Finding:
 # ------------------------------------------------------------------------------ bundles
 
 
+def _maybe_symlink(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:  # cannot tell: resolve it
+        return True
+
+
 @functools.lru_cache(maxsize=8)
 def _real_cwd(cwd: str) -> str:
     return os.path.realpath(cwd)
@@ -544,7 +551,6 @@ def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
                       s.path.name.lower() in ("kustomization.yaml", "kustomization.yml")]
     if not kustomizations:  # resolving every path costs more than all the YAML
         return groups
-    by_path = {_real(s.path): s for s in sources if s.path is not None}
 
     def resources(kfile: Path, seen: set[Path]) -> list[Path]:
         if kfile in seen:
@@ -568,8 +574,13 @@ def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
                 out.append(target)
         return out
 
-    for src in kustomizations:
-        for target in resources(_real(src.path), set()):
+    deployed = [(src, resources(_real(src.path), set())) for src in kustomizations]
+    # Only a file named like a target, or a symlink, can resolve to one: resolve just those.
+    names = {target.name for _, targets in deployed for target in targets}
+    by_path = {_real(s.path): s for s in sources if s.path is not None and
+               (s.path.name in names or _maybe_symlink(s.path))}
+    for src, targets in deployed:
+        for target in targets:
             if target in by_path:
                 groups.setdefault(by_path[target].name, src.name)
     return groups
