@@ -27,10 +27,11 @@ export DEBIAN_FRONTEND=noninteractive
 # The engine and registry, and what the tests drive beside them: docker-compose (compose files
 # on the engine), strace (seccomp learn), apparmor (apparmor_parser), libseccomp2 (pyseccomp),
 # tmux (the wizard in a real terminal), shellcheck (the generated CI gate), podman (a second
-# engine to run the generated files on).
+# engine to run the generated files on), busybox-static (verify's probe, mounted read-only
+# into images with no shell).
 packages=(docker.io debootstrap docker-registry apparmor iptables ca-certificates
           debian-archive-keyring curl util-linux docker-compose strace libseccomp2 tmux shellcheck
-          make python3-venv git podman ${TIGHTSHIP_APT_EXTRA:-})
+          make python3-venv git podman busybox-static ${TIGHTSHIP_APT_EXTRA:-})
 missing=()
 for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -201,7 +202,23 @@ make_debian_rootfs() {  # dir suite comma-separated-packages
         chroot "$dir" update-ca-certificates >/dev/null 2>&1
     fi
     case ",$include," in
-        *,golang-go,*) mkdir -p "$dir/go/src" "$dir/go/bin"; chmod -R 1777 "$dir/go" ;;
+        *,golang-go,*)
+            mkdir -p "$dir/go/src" "$dir/go/bin" "$dir/go/cache"
+            # Go 1.20 and later ship the standard library as source only: build it once here,
+            # the way the generated Dockerfiles and the tests build (static, -trimpath), so
+            # each `go build` in a test compiles its own code and not all of net/http again.
+            if [ "$suite" != bookworm ]; then
+                mount -t proc proc "$dir/proc"; mount --bind /dev "$dir/dev"
+                trap "chroot_umount '$dir'" EXIT
+                for cgo in 0; do  # no C compiler in the image: 0 is also its default
+                    chroot "$dir" env HOME=/root GOCACHE=/go/cache GOPATH=/go CGO_ENABLED=$cgo \
+                        GOTOOLCHAIN=local GOFLAGS=-buildvcs=false go build -trimpath std \
+                        >"$dir.log" 2>&1 || { tail -n 20 "$dir.log" >&2; die "go build std failed"; }
+                done
+                chroot_umount "$dir"; trap - EXIT
+                rm -f "$dir.log"
+            fi
+            chmod -R a+rwX "$dir/go"; chmod 1777 "$dir/go" "$dir/go/cache" ;;
     esac
     rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/log/*.log \
            "$dir"/var/log/apt/* "$dir"/etc/hostname "$dir"/tmp/* \
@@ -244,6 +261,8 @@ ensure_image() {
     # Bookworm's specs predate the suite field: leaving it out keeps their cached images and
     # digests, which test runs already under way rely on.
     [ "$suite" = bookworm ] || fields+=("$suite")
+    # The trixie Go image carries a prebuilt standard library (see make_debian_rootfs).
+    case ",$include,$suite" in *,golang-go,*trixie) fields+=("go-std-cache-1") ;; esac
     fs_spec=$(printf '%s|' "${fields[@]}" | sha256sum | cut -c1-16)
     spec=$(printf '%s|' "$fs_spec" "$@" | sha256sum | cut -c1-16)
     local stamp="$CACHE/stamps/$safe" tarball="$CACHE/rootfs/$safe-$fs_spec.tar"
@@ -279,6 +298,7 @@ ensure_image() {
 PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 GO_ENV=(--change 'ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
         --change 'ENV GOPATH=/go' --change 'WORKDIR /go' --change 'CMD ["bash"]')
+GO_TRIXIE_ENV=("${GO_ENV[@]}" --change 'ENV GOCACHE=/go/cache')
 STATIC_ENV=(--change 'USER 65532:65532' --change 'WORKDIR /home/nonroot'
             --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
             --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt')
@@ -291,7 +311,7 @@ ensure_image python 3.13-slim-trixie debian trixie python3,python3-venv,python-i
     --change "$PATH_ENV" --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
 ensure_image node 24-trixie-slim debian trixie nodejs,npm,ca-certificates \
     --change "$PATH_ENV" --change 'CMD ["node"]'
-ensure_image golang 1.25-trixie debian trixie golang-go,ca-certificates "${GO_ENV[@]}"
+ensure_image golang 1.25-trixie debian trixie golang-go,ca-certificates "${GO_TRIXIE_ENV[@]}"
 ensure_image distroless/static-debian13 nonroot static trixie "" "${STATIC_ENV[@]}"
 ensure_image debian trixie-slim debian trixie "" --change "$PATH_ENV" --change 'CMD ["bash"]'
 

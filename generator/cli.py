@@ -294,7 +294,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     except Exception as exc:  # any failure to reach the engine
         raise EngineError(f"no Docker engine answers: {exc}") from None
     proofs = verify(client, answers_path.resolve().parent, files, spec.service, spec.user.uid,
-                    has_python=spec.runtime == "python", timeout=args.timeout)
+                    has_python=spec.runtime == "python", has_shell=spec.run_image.shell,
+                    timeout=args.timeout)
     if args.format == "json":
         print(proofs_json(proofs), file=out)
     else:

@@ -29,6 +29,23 @@ def looks_secret(name: str) -> bool:
 # Paths a service may never make writable: the system itself.
 SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/root",
                "/sbin", "/sys", "/usr")
+# The kernel's first unprivileged port; below it a non-root process needs the sysctl lowered.
+UNPRIVILEGED_PORT_START = 1024
+PORT_START_SYSCTL = "net.ipv4.ip_unprivileged_port_start"
+# Where compose and Kubernetes mount run-time secrets: one file per secret name.
+SECRETS_DIR = "/run/secrets"
+
+
+def secret_file_env(key: str, value: object) -> str | None:
+    """A `*_FILE` variable's secret name (the convention for a secret's location), or None.
+
+    `DJANGO_SECRET_KEY_FILE: /run/secrets/django_secret_key` names secret `django_secret_key`;
+    the caller checks that it is declared.
+    """
+    if not key.endswith("_FILE") or not isinstance(value, str):
+        return None
+    prefix = SECRETS_DIR + "/"
+    return value[len(prefix):] if value.startswith(prefix) else ""
 
 
 def normal_path(path: str) -> str:

@@ -130,7 +130,10 @@ def test_compose_and_kubernetes_name_the_generated_profiles(tmp_path):
     files = render_service(EXAMPLES / "python" / "tightship.yaml", "default")
     svc = _yaml(files["compose.yaml"])["services"]["hello-python"]
     assert "seccomp=./seccomp.json" in svc["security_opt"]
-    assert "apparmor=tightship-hello-python" in svc["security_opt"]
+    # Docker's default until TIGHTSHIP_APPARMOR names the generated profile, once loaded
+    assert "apparmor=${TIGHTSHIP_APPARMOR:-docker-default}" in svc["security_opt"]
+    assert "TIGHTSHIP_APPARMOR=tightship-hello-python once the host has loaded it" in \
+        files["compose.yaml"]
     pod = _yaml(files["k8s/deployment.yaml"])["spec"]["template"]["spec"]
     assert pod["securityContext"]["seccompProfile"] == {
         "type": "Localhost", "localhostProfile": "tightship/hello-python.json"}
@@ -139,8 +142,8 @@ def test_compose_and_kubernetes_name_the_generated_profiles(tmp_path):
 
 
 def test_the_profile_decides_where_the_apparmor_profile_is_named(tmp_path):
-    """A host without AppArmor refuses any apparmor= option: such a profile says compose: false
-    and compose keeps Docker's default; older clusters get the annotation form."""
+    """A profile may say compose: false: compose names no AppArmor profile and Docker keeps
+    its default; older clusters get the annotation form."""
     profile = tmp_path / "no-apparmor.yaml"
     profile.write_text("name: no-apparmor\nextends: default\napparmor:\n  compose: false\n"
                        "  kubernetes: false\nkubernetes:\n  version: '1.29'\n")

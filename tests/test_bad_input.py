@@ -77,6 +77,22 @@ CASES = [
         "dependencies: [requirements.txt]", "dependencies: [go.mod]"),
      ":9: healthcheck.http:", "no HTTP client"),
     ("not-a-mapping", "- just\n- a list\n", ":1:", "mapping"),
+    ("volume-in-system-folder", GOOD + "volumes:\n  - {name: data, path: /usr/share/app}\n",
+     ":11: volumes[0].path:", "system folder"),
+    ("volume-over-workdir", GOOD + "volumes:\n  - {name: data, path: /}\n",
+     ":11: volumes[0].path:", "system folder"),
+    ("volume-over-writable", GOOD + "writable: [/data]\nvolumes:\n  - {name: d, path: /data/x}\n",
+     ":12: volumes[0].path:", "overlaps /data"),
+    ("volume-name-twice", GOOD + "volumes:\n  - {name: d, path: /a}\n  - {name: d, path: /b}\n",
+     ":12: volumes[1].name:", "used twice"),
+    ("volume-with-replicas", GOOD + "volumes:\n  - {name: d, path: /data}\n"
+     "run:\n  replicas: 2\n", ":13: run.replicas:", "ReadWriteOnce"),
+    ("file-env-not-a-declared-secret", GOOD + "env:\n  DB_PASSWORD_FILE: /run/secrets/db\n",
+     ":11: env.DB_PASSWORD_FILE:", "not a declared secret"),
+    ("file-env-outside-secrets", GOOD + "secrets: [db]\nenv:\n  DB_PASSWORD_FILE: /etc/db\n",
+     ":12: env.DB_PASSWORD_FILE:", "not under /run/secrets/"),
+    ("port-below-1024-not-allowed", GOOD.replace("ports: [8080]", "ports: [8080, 443]")
+     + "run:\n  publish: {443: 8443}\n", ":7: ports[1]:", "does not allow low ports"),
 ]
 
 
@@ -84,7 +100,10 @@ CASES = [
                          ids=[c[0] for c in CASES])
 def test_bad_answers_are_refused_with_file_line_and_field(tmp_path, answers, where, words):
     (tmp_path / "tightship.yaml").write_text(answers)
-    result = run_cli("render", "--answers", "tightship.yaml", "--out", "out", cwd=tmp_path)
+    # the strict profile does not allow low ports; every other case is bad under either
+    profile = "strict" if "443" in answers else "default"
+    result = run_cli("render", "--answers", "tightship.yaml", "--out", "out", "--profile",
+                     profile, cwd=tmp_path)
     assert result.code == 2, result.out + result.err
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err  # one clear line, no traceback

@@ -56,7 +56,7 @@ def test_hardening_is_in_the_file(name):
     assert svc["mem_limit"] and svc["cpus"] and svc["pids_limit"]  # R07
     assert re.fullmatch(r"on-failure:[0-9]+", svc["restart"])  # R08
     for key in ("network_mode", "pid", "userns_mode", "volumes", "devices"):
-        assert key not in svc  # R09, R11: no host namespaces or host paths
+        assert key not in svc  # R09, R11: no host namespaces or host paths (nor volumes here)
     assert svc["ipc"] == "private"
     assert svc["healthcheck"]["test"][0] == "CMD"  # R15
     assert "ports" not in svc  # R10: nothing published unless the answers say so
@@ -98,8 +98,10 @@ def test_capabilities_come_back_with_their_reason():
 def test_exec_writable_drops_noexec_only_there():
     svc = the_service(compose_of("java", "writable=[/tmp, /var/cache/app]",
                                  "run.exec_writable=[/tmp]"))
-    assert svc["tmpfs"] == ["/tmp:rw,nosuid,nodev,size=64m",
-                            "/var/cache/app:rw,noexec,nosuid,nodev,size=64m"]
+    uid, gid = svc["user"].split(":")
+    owner = f"uid={uid},gid={gid}"
+    assert svc["tmpfs"] == [f"/tmp:rw,nosuid,nodev,size=64m,{owner},mode=1777",
+                            f"/var/cache/app:rw,noexec,nosuid,nodev,size=64m,{owner},mode=0750"]
 
 
 HARDENING_KEYS = {
@@ -321,3 +323,47 @@ def test_names_that_yaml_1_1_would_change_are_quoted_as_keys_too():
     dep = pyyaml.safe_load(files["k8s/deployment.yaml"])
     items = dep["spec"]["template"]["spec"]["volumes"][-1]["secret"]["items"]
     assert [i["key"] for i in items] == ["on", "1", "api"]
+
+
+def test_writable_paths_are_owned_by_the_service():
+    """A tmpfs comes up root-owned: uid/gid/mode make each writable path the service's."""
+    svc = the_service(compose_of("generic", "writable=[/tmp, /var/spool/app]"))
+    uid, gid = svc["user"].split(":")
+    for entry in svc["tmpfs"]:
+        options = entry.split(":", 1)[1].split(",")
+        assert f"uid={uid}" in options and f"gid={gid}" in options
+    assert svc["tmpfs"][1].endswith(",mode=0750")
+
+
+def test_persistent_volume_is_a_named_volume():
+    files = render("generic", "volumes=[{name: data, path: /var/lib/app}, "
+                              "{name: seed, path: /srv/seed, read_only: true}]")
+    doc = YAML(typ="safe", pure=True).load(files["compose.yaml"])
+    svc = the_service(doc)
+    assert svc["volumes"] == ["data:/var/lib/app", "seed:/srv/seed:ro"]
+    assert doc["volumes"] == {"data": {}, "seed": {}}
+    assert svc["read_only"] is True
+    # the mount point is created owned by the service's UID, so a fresh volume inherits it
+    assert "install -d -o 10001 -g 10001 -m 0750 /var/lib/app" in files["Dockerfile"]
+
+
+def test_low_port_lowers_the_sysctl_to_the_lowest_port():
+    svc = the_service(compose_of("generic", "ports=[80, 443, 8080]",
+                                 "run.publish={80: 8080}"))
+    assert svc["sysctls"] == {"net.ipv4.ip_unprivileged_port_start": "80"}
+    assert "cap_add" not in svc
+    assert "sysctls" not in the_service(compose_of("generic"))
+
+
+def test_secrets_say_where_their_values_go():
+    text = render("python")["compose.yaml"]
+    assert "./secrets/api_token" in text
+    assert re.search(r"readable by UID 10001", text)
+    assert "Secret hello-python-secrets" in text
+
+
+def test_file_variable_names_a_declared_secret():
+    svc = the_service(compose_of("python", "env={API_TOKEN_FILE: /run/secrets/api_token}"))
+    assert "API_TOKEN_FILE" not in str(svc.get("environment"))  # the image's ENV carries it
+    text = render("python", "env={API_TOKEN_FILE: /run/secrets/api_token}")["Dockerfile"]
+    assert 'API_TOKEN_FILE="/run/secrets/api_token"' in text

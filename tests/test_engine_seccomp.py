@@ -127,7 +127,7 @@ def go_build(engine, folder: Path, output: str, *args: str) -> None:
     engine.images.pull(GOLANG)
     engine.containers.run(
         GOLANG, ["go", "build", "-trimpath", "-o", output, *args], working_dir="/src",
-        environment={"CGO_ENABLED": "0", "GOCACHE": "/tmp/gocache", "GOPATH": "/tmp/gopath",
+        environment={"CGO_ENABLED": "0", "GOPATH": "/tmp/gopath",  # the image's GOCACHE
                      "HOME": "/tmp", "GOFLAGS": "-buildvcs=false"},
         volumes={str(folder): {"bind": "/src", "mode": "rw"}}, network_mode="none",
         remove=True)

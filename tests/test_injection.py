@@ -228,3 +228,27 @@ def test_names_and_paths(tmp_path, name, source, writable):
     assert instructions(parser) == BASELINE_SHAPE, text
     copies = [i["value"] for i in parser.structure if i["instruction"] == "COPY"]
     assert f"{source} ./{source}" in copies
+
+
+@SETTINGS
+@given(name=st.one_of(TEXT, st.from_regex(r"\A[a-z][a-z0-9-]{0,8}[a-z0-9]\Z")),
+       path=st.one_of(TEXT, st.from_regex(r"\A[a-z]{1,8}(/[a-z0-9._-]{1,8})?\Z")),
+       size=st.one_of(TEXT, st.sampled_from(["2Gi", "500Mi"])))
+def test_volumes(tmp_path, name, path, size):
+    """A volume's name, path and size: refused in one line, or used verbatim as one entry."""
+    BASELINE_SHAPE[:] = BASELINE_SHAPE or _baseline(tmp_path)
+    answers = _with(("service",), "api")
+    answers["volumes"] = [{"name": name, "path": "/" + path, "size": size}]
+    result, text = render(tmp_path, answers, "case")
+    if result.code != 0:
+        assert result.code == 2
+        assert len(result.err.strip().splitlines()) == 1
+        return
+    assert instructions(parse(text)) == BASELINE_SHAPE, text
+    out = tmp_path / "case" / "out"
+    volume = as_written(tmp_path, ("volumes",))[0]
+    svc = YAML(typ="safe", pure=True).load((out / "compose.yaml").read_text())["services"]["api"]
+    assert svc["volumes"] == [f"{volume['name']}:{volume['path']}"]
+    claim = YAML(typ="safe", pure=True).load((out / "k8s" / f"pvc-{volume['name']}.yaml")
+                                             .read_text())
+    assert claim["spec"]["resources"]["requests"]["storage"] == volume["size"]

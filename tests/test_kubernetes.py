@@ -316,3 +316,42 @@ def test_localhost_seccomp_skips_ckv_k8s_31_with_its_reason(tmp_path, monkeypatc
     skipped = {c["check_id"]: c for c in report["results"]["skipped_checks"]}
     assert "CKV_K8S_31" in skipped
     assert "Localhost" in skipped["CKV_K8S_31"]["check_result"]["suppress_comment"]
+
+
+VOLUME = "volumes=[{name: data, path: /var/lib/app, size: 2Gi}]"
+
+
+def test_persistent_volume_is_a_claim_and_the_pod_stops_before_it_starts(tmp_path):
+    files = render("generic", VOLUME, *pushed("generic"))
+    docs = manifests(files)
+    claim = docs["pvc-data.yaml"]
+    kubernetes_validate.validate(claim, "1.35.0", strict=True)
+    kubernetes_validate.validate(docs["deployment.yaml"], "1.35.0", strict=True)
+    assert claim["kind"] == "PersistentVolumeClaim"
+    assert claim["spec"] == {"accessModes": ["ReadWriteOnce"],
+                             "resources": {"requests": {"storage": "2Gi"}}}
+    assert "pvc-data.yaml" in docs["kustomization.yaml"]["resources"]
+    dep = docs["deployment.yaml"]
+    # an RWO claim cannot be attached to the new pod while the old one holds it
+    assert dep["spec"]["strategy"] == {"type": "Recreate"}
+    pod = dep["spec"]["template"]["spec"]
+    assert {"name": "volume-data", "persistentVolumeClaim": {
+        "claimName": claim["metadata"]["name"]}} in pod["volumes"]
+    assert {"name": "volume-data", "mountPath": "/var/lib/app"} in \
+        pod["containers"][0]["volumeMounts"]
+    assert pod["securityContext"]["fsGroup"] == 10001  # the service's GID owns the claim
+    assert pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"] is True
+    ro = pod_spec(render("generic", VOLUME.replace("2Gi}", "2Gi, read_only: true}")))
+    assert {"name": "volume-data", "mountPath": "/var/lib/app", "readOnly": True} in \
+        ro["containers"][0]["volumeMounts"]
+    assert deployment(render("generic"))["spec"]["strategy"]["type"] == "RollingUpdate"
+
+
+def test_low_port_lowers_the_namespaced_sysctl_not_a_capability():
+    files = render("generic", "ports=[80]", "run.publish={80: 8080}")
+    pod = pod_spec(files)
+    assert pod["securityContext"]["sysctls"] == [
+        {"name": "net.ipv4.ip_unprivileged_port_start", "value": "80"}]
+    assert "add" not in pod["containers"][0]["securityContext"]["capabilities"]
+    kubernetes_validate.validate(deployment(files), "1.35.0", strict=True)
+    assert "sysctls" not in pod_spec(render("generic"))["securityContext"]

@@ -148,6 +148,9 @@ def test_variants_are_restricted(tmp_path):
     variants = [
         deployment_of("python", "capabilities={NET_BIND_SERVICE: port 80}", "run.replicas=3"),
         deployment_of("go", "writable=[/tmp, /var/cache/app]", "run.egress=[{cidr: 10.0.0.0/8, ports: [443]}]"),
+        # a persistent claim and port 80 through the safe sysctl
+        deployment_of("generic", "volumes=[{name: data, path: /var/lib/app, size: 2Gi}]",
+                      "ports=[80]", "run.publish={80: 8080}"),
         YAML(typ="safe").load(render_service(EXAMPLES / "python" / "tightship.yaml",
                                              str(profile), [])["k8s/deployment.yaml"]),
     ]

@@ -96,6 +96,21 @@ CASES = [
      "        target: /host-etc\n        read_only: true\n", "TS-R11", [5]),
     ("R11 named volume is fine", "compose.yaml",
      "services:\n  a:\n    image: x:1\n    volumes: [\"data:/var/lib/data\"]\n", "TS-R11", []),
+    ("R11.3 named volume over /usr", "compose.yaml",
+     "services:\n  a:\n    image: x:1\n    volumes:\n      - data:/usr/local/lib\n",
+     "TS-R11.3", [5]),
+    ("R11.3 read-only configuration folder", "compose.yaml",
+     "services:\n  a:\n    image: x:1\n    volumes: [\"conf:/etc/app:ro\"]\n", "TS-R11.3", []),
+    ("R11.3 a volume as /etc itself", "compose.yaml",
+     "services:\n  a:\n    image: x:1\n    volumes: [\"conf:/etc:ro\"]\n", "TS-R11.3", [4]),
+    ("R11.3 named volume of its own", "compose.yaml",
+     "services:\n  a:\n    image: x:1\n    volumes: [\"data:/var/lib/data\"]\n", "TS-R11.3", []),
+    ("R11.3 claim over /etc", "deploy.yaml",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+     "    - name: c\n      image: x:1\n      volumeMounts:\n        - name: d\n"
+     "          mountPath: /etc/app\n        - name: shm\n          mountPath: /dev/shm\n"
+     "  volumes:\n    - name: d\n      persistentVolumeClaim: {claimName: d}\n"
+     "    - name: shm\n      emptyDir: {medium: Memory}\n", "TS-R11.3", [9]),
     ("R13 interpolation passes", "compose.yaml",
      "services:\n  a:\n    image: x:1\n    environment: [\"API_TOKEN=${API_TOKEN}\"]\n",
      "TS-R13", []),

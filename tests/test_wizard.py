@@ -69,10 +69,10 @@ def assert_render_reproduces(root: Path, profile: str = "default") -> None:
 
 ASKED = {
     "python": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
-               "_health", "healthcheck.http", "packages.run", "packages.build", "writable",
+               "_health", "healthcheck.http", "packages.run", "packages.build", "writable", "volumes",
                "env", "secrets", "capabilities", "labels.source", "labels.version"],
     "node": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
-             "_health", "healthcheck.http", "packages.run", "packages.build", "writable",
+             "_health", "healthcheck.http", "packages.run", "packages.build", "writable", "volumes",
              "env", "secrets", "capabilities", "labels.source", "labels.version"],
     # distroless final image: no package manager, no HTTP client
     "go": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
@@ -80,14 +80,14 @@ ASKED = {
            "capabilities", "labels.source", "labels.version"],
     "java": ["service", "runtime", "version", "build.dependencies", "build.sources", "build.command",
              "build.artifact", "command", "ports", "healthcheck.command", "packages.run",
-             "packages.build", "writable", "env", "secrets", "capabilities", "labels.source",
+             "packages.build", "writable", "volumes", "env", "secrets", "capabilities", "labels.source",
              "labels.version"],
     # nothing is built: no build questions but the artifact, no build packages
     "static": ["service", "runtime", "version", "build.artifact", "command", "ports",
                "healthcheck.command", "writable", "env", "secrets", "capabilities",
                "labels.source", "labels.version"],
     "generic": ["service", "runtime", "version", "build.sources", "command", "ports",
-                "healthcheck.command", "packages.run", "writable", "env", "secrets",
+                "healthcheck.command", "packages.run", "writable", "volumes", "env", "secrets",
                 "capabilities", "labels.source", "labels.version"],
 }
 
@@ -117,7 +117,7 @@ def test_all_keys_typed_ahead_at_once_also_work(tmp_path):
 
     root = fresh_example("node", tmp_path)
     with pipe_session() as pipe:
-        pipe.send_text(typed("orders") + ENTER * 16 + ENTER)
+        pipe.send_text(typed("orders") + ENTER * 17 + ENTER)  # one per question, then write
         result = Wizard(root, "default", io.StringIO()).run()
     assert result.written
     answers = load_answers(root / ANSWERS_FILE).data
@@ -210,7 +210,7 @@ def test_going_back_from_the_summary_changes_an_answer_and_what_hangs_on_it(tmp_
         MENU: [DOWN + ENTER, ENTER],  # "Change an answer", then "Write"
         PICK: ["ports"],
         "ports": [ENTER, typed("443")],
-        "capabilities": [ENTER, ENTER + ENTER],  # keep the suggestion and its reason
+        "capabilities": [ENTER, ENTER],  # none suggested, none added
     })
     asked = wizard.asked
     back = asked.index(PICK)
@@ -218,10 +218,11 @@ def test_going_back_from_the_summary_changes_an_answer_and_what_hangs_on_it(tmp_
     assert asked[back + 1:] == ["ports", "_health", "healthcheck.http", "capabilities", MENU]
     answers = load_answers(root / ANSWERS_FILE).data
     assert answers["ports"] == [443]
-    # A port below 1024 suggests NET_BIND_SERVICE, with the reason.
-    assert answers["capabilities"] == {
-        "NET_BIND_SERVICE": "binds port 443, below 1024, as a non-root user"}
-    assert "cap_add" in (root / "compose.yaml").read_text()
+    # A port below 1024 needs no capability: the sysctl lets the non-root user bind it.
+    assert not answers.get("capabilities")
+    compose = (root / "compose.yaml").read_text()
+    assert "cap_add" not in compose
+    assert 'net.ipv4.ip_unprivileged_port_start: "443"' in compose
     assert_render_reproduces(root)
 
 
@@ -349,7 +350,7 @@ def test_the_cli_reports_ctrl_c_and_end_of_input_in_one_line(tmp_path, monkeypat
         result = run_cli("new", str(root))
     assert (result.code, result.err) == (130, "tightship: end of input; nothing written\n")
     with pipe_session() as pipe:
-        pipe.send_text(ENTER * 17 + DOWN * 2 + ENTER)  # ... "Cancel: write nothing"
+        pipe.send_text(ENTER * 18 + DOWN * 2 + ENTER)  # ... "Cancel: write nothing"
         result = run_cli("new", str(root))
     assert result.code == 1 and result.out.endswith("nothing written\n")
     assert tree(root) == before

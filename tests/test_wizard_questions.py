@@ -64,7 +64,8 @@ def test_every_question_is_a_key_of_the_answers_schema():
         assert q.stored == (q.key != HEALTH_KIND)
         if q.stored:
             assert has_schema_key(q.key), q.key
-        assert q.kind in ("text", "list", "argv", "ports", "env", "select", "capabilities")
+        assert q.kind in ("text", "list", "argv", "ports", "env", "volumes", "select",
+                          "capabilities")
         for dep in q.depends:
             assert dep in BY_KEY, (q.key, dep)
 
@@ -105,6 +106,7 @@ SPEC_REFUSALS = [
     ("writable", ["/"]),
     ("env", {"DB_PASSWORD": "x"}),
     ("capabilities", {"SYS_ADMIN": "mounts things"}),
+    ("volumes", [{"name": "data", "path": "/usr/share/data"}]),
 ]
 
 
@@ -256,3 +258,21 @@ def test_new_refuses_a_file_for_a_folder(tmp_path, monkeypatch):
     target.write_text("x")
     result = run_cli("new", str(target))
     assert result.code == 2 and "is not a folder" in result.err
+
+
+def test_volumes_are_typed_as_name_path_size_ro():
+    q = BY_KEY["volumes"]
+    value = q.parse("uploads:/data/uploads:5Gi, seed:/srv/seed:ro")
+    assert value == [{"name": "uploads", "path": "/data/uploads", "size": "5Gi"},
+                     {"name": "seed", "path": "/srv/seed", "read_only": True}]
+    assert q.parse(q.format(value)) == value
+    assert q.validate(value, context()) is None
+    with pytest.raises(ParseError):
+        q.parse("no-path")
+
+
+def test_a_low_port_is_explained_and_needs_no_capability():
+    ctx = context()
+    assert "ip_unprivileged_port_start" in BY_KEY["ports"].help_text(ctx)
+    assert BY_KEY["ports"].validate([80], ctx) is None
+    assert BY_KEY["capabilities"].suggestion(ctx) == {}

@@ -172,7 +172,8 @@ def _container(client, image, **kwargs) -> Iterator[Any]:
 
 def _hardening(writable: Sequence[str]) -> dict:
     return {"network_mode": "none", "read_only": True, "cap_drop": ["ALL"],
-            "tmpfs": {p: "rw,nosuid,size=64m" for p in writable},
+            # 1777: writable by the image's user, whichever it is (a tmpfs is root's otherwise)
+            "tmpfs": {p: "rw,nosuid,size=64m,mode=1777" for p in writable},
             "security_opt": ["no-new-privileges:true"]}
 
 

@@ -2,13 +2,20 @@
 
 The proofs are read from the kernel (the container's /proc entries on the host) and from the
 engine, never from the generated files: non-root UID, no capabilities, no_new_privs, seccomp in
-filter mode with a forbidden syscall refused, a read-only root, and a healthy health check. The
-image and container are always removed afterwards.
+filter mode with a forbidden syscall refused, a read-only root, every writable path and volume
+writable by the service's UID, and a healthy health check. Each declared secret gets a
+throw-away value, so a service that reads one at start-up starts. The image, container,
+volumes and secret files are always removed afterwards.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import secrets as token
+import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,14 +24,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from generator.engine import probe as probes
 from generator.errors import EngineError
 
 _NS = 1_000_000_000
 _UNITS = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
-# Probe run inside images that have python3: unshare(CLONE_NEWUSER) must fail with EPERM.
-_PY_PROBE = ("import ctypes, os, sys; libc = ctypes.CDLL(None, use_errno=True); "
-             "rc = libc.unshare(0x10000000); "
-             "sys.exit(0 if rc == -1 and ctypes.get_errno() == 1 else 1)")
+SECRETS_DIR = "/run/secrets"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ def run_settings(compose_text: str, service: str, seccomp_text: str | None,
         elif option.startswith("apparmor=") and not apparmor_loaded:
             notes.append(("apparmor", f"{option} left out: this kernel has no AppArmor "
                                       "(the profile is compiled, not enforced)"))
+        elif option.startswith("apparmor="):
+            security.append(_interpolate(option))
         else:
             security.append(option)
     h = svc["healthcheck"]
@@ -83,9 +90,52 @@ def run_settings(compose_text: str, service: str, seccomp_text: str | None,
                         "retries": h["retries"]},
         "network_mode": "none",  # the service is proven in isolation
     }
-    if svc.get("secrets"):
-        notes.append(("secrets", "not mounted: verify runs without their values"))
+    if svc.get("sysctls"):
+        settings["sysctls"] = dict(svc["sysctls"])
     return settings, notes
+
+
+def _interpolate(text: str) -> str:
+    """compose's `${NAME:-default}`, as docker-compose reads it from this environment."""
+    return re.sub(r"\$\{([A-Z_][A-Z0-9_]*):-([^}]*)\}",
+                  lambda m: os.environ.get(m.group(1)) or m.group(2), text)
+
+
+def writable_paths(compose_text: str, service: str) -> list[str]:
+    """Every path compose makes writable: its tmpfs mounts and its read-write volumes."""
+    svc = YAML(typ="safe", pure=True).load(compose_text)["services"][service]
+    paths = [entry.split(":", 1)[0] for entry in svc.get("tmpfs", [])]
+    for entry in svc.get("volumes", []):
+        parts = entry.split(":")
+        if len(parts) < 3 or parts[2] != "ro":
+            paths.append(parts[1])
+    return paths
+
+
+def _mounts(compose_text: str, service: str, scratch: Path, run_id: str, uid: int, gid: int,
+            client) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Throw-away values for the secrets and fresh volumes for the named volumes.
+
+    Each secret file is the service UID's, mode 0400, as the README asks of `./secrets/NAME`.
+    """
+    svc = YAML(typ="safe", pure=True).load(compose_text)["services"][service]
+    mounts: dict[str, dict[str, str]] = {}
+    for name in svc.get("secrets", []):
+        path = scratch / name
+        path.write_text(f"verify-{token.token_hex(16)}\n")
+        try:
+            shutil.chown(path, uid, gid)
+            path.chmod(0o400)
+        except PermissionError:  # not root: readable by anyone instead
+            path.chmod(0o444)
+        mounts[str(path)] = {"bind": f"{SECRETS_DIR}/{name}", "mode": "ro"}
+    volumes = []
+    for entry in svc.get("volumes", []):
+        name, target, *mode = entry.split(":")
+        volume = client.volumes.create(f"tightship-verify-{run_id}-{name}")
+        volumes.append(volume.name)
+        mounts[volume.name] = {"bind": target, "mode": mode[0] if mode else "rw"}
+    return mounts, volumes
 
 
 def _status(pid: int) -> dict[str, str]:
@@ -105,19 +155,25 @@ def _root_read_only(pid: int) -> bool:
 
 
 def verify(client, context_dir: Path, files: dict[str, str], service: str, uid: int,
-           *, has_python: bool, timeout: float = 120) -> list[Proof]:
+           *, has_python: bool, has_shell: bool = True, timeout: float = 120) -> list[Proof]:
     """Build `files["Dockerfile"]` over `context_dir`, run it, and collect the proofs."""
     from docker.errors import APIError, BuildError, DockerException
     from docker.utils.build import tar
 
-    tag = f"tightship-verify/{service}:{uuid.uuid4().hex[:12]}"
+    run_id = uuid.uuid4().hex[:12]
+    tag = f"tightship-verify/{service}:{run_id}"
     patterns = [line for line in files.get(".dockerignore", "").splitlines()
                 if line.strip() and not line.startswith("#")]
     apparmor_loaded = Path("/sys/kernel/security/apparmor").exists()
     settings, notes = run_settings(files["compose.yaml"], service, files.get("seccomp.json"),
                                    apparmor_loaded)
     proofs = [Proof(name, None, detail) for name, detail in notes]
+    probe, probe_note = probes.choose(has_python=has_python, has_shell=has_shell)
+    gid = int(str(settings["user"]).split(":")[1]) if ":" in str(settings["user"]) else uid
+    scratch = Path(tempfile.mkdtemp(prefix="tightship-verify-"))
+    scratch.chmod(0o755)
     container = None
+    volumes: list[str] = []
     try:
         context = tar(str(context_dir), exclude=patterns,
                       dockerfile=(".tightship.Dockerfile", files["Dockerfile"]))
@@ -130,7 +186,11 @@ def verify(client, context_dir: Path, files: dict[str, str], service: str, uid: 
             raise EngineError(f"the image did not build: {exc.msg}\n{tail[-2000:]}") from None
         proofs.append(Proof("build", True, f"image {image.short_id} from the rendered "
                                            "Dockerfile"))
-        container = client.containers.run(image.id, detach=True, **settings)
+        mounts, volumes = _mounts(files["compose.yaml"], service, scratch, run_id, uid, gid,
+                                  client)
+        if probe is not None:
+            mounts.update(probe.mounts)
+        container = client.containers.run(image.id, detach=True, volumes=mounts, **settings)
         health = _wait_health(container, timeout)
         proofs.append(Proof("healthy", health == "healthy",
                             f"HEALTHCHECK reported {health}"))
@@ -151,14 +211,8 @@ def verify(client, context_dir: Path, files: dict[str, str], service: str, uid: 
                             f"Seccomp {status.get('Seccomp')} (2 = filter)"))
         proofs.append(Proof("read-only root", _root_read_only(pid),
                             "/ is mounted read-only"))
-        if has_python:
-            code, _ = container.exec_run(["python3", "-c", _PY_PROBE], user=settings["user"])
-            proofs.append(Proof("forbidden syscall", code == 0,
-                                "unshare(CLONE_NEWUSER) failed with EPERM" if code == 0
-                                else f"unshare probe exited {code}"))
-        else:
-            proofs.append(Proof("forbidden syscall", None,
-                                "no interpreter in the image to probe with"))
+        proofs += _probe_proofs(container, probe, probe_note, settings["user"],
+                                writable_paths(files["compose.yaml"], service))
         return proofs
     except (APIError, DockerException) as exc:
         raise EngineError(f"the engine refused: {exc}") from None
@@ -168,10 +222,35 @@ def verify(client, context_dir: Path, files: dict[str, str], service: str, uid: 
                 container.remove(force=True, v=True)
             except DockerException:
                 pass
+        for name in volumes:
+            try:
+                client.volumes.get(name).remove(force=True)
+            except DockerException:
+                pass
         try:
             client.images.remove(tag, force=True)
         except DockerException:
             pass
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _probe_proofs(container, probe, note: str, user: str, writable: list[str]) -> list[Proof]:
+    """From inside, as the service's UID: each writable path takes a file; unshare is refused."""
+    if probe is None:
+        return [Proof("forbidden syscall", None, note),
+                *(Proof(f"writable {path}", None, note) for path in writable)]
+    proofs = []
+    for path in writable:
+        code, output = container.exec_run(probe.write(path), user=user)
+        proofs.append(Proof(f"writable {path}", code == 0,
+                            f"the service's UID wrote a file there ({note})" if code == 0 else
+                            f"writing as {user} failed: {output.decode(errors='replace')[-200:]}"))
+    code, output = container.exec_run(probe.unshare(), user=user)
+    proofs.append(Proof("forbidden syscall", code == 0,
+                        f"unshare(CLONE_NEWUSER) failed with EPERM ({note})" if code == 0
+                        else f"unshare probe exited {code}: "
+                             f"{output.decode(errors='replace')[-200:]}"))
+    return proofs
 
 
 def _wait_health(container, timeout: float) -> str:

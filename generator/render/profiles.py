@@ -78,6 +78,7 @@ class Profile:
     ceiling_limits: Limits
     restart_retries: int
     allowed_capabilities: tuple[str, ...]
+    low_ports: bool  # ports below 1024 through the namespaced sysctl, not a capability
     fail_on: str
     templates_dir: Path | None
     layers: tuple[Layer, ...]  # for errors that point into the profile files
@@ -219,5 +220,6 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
         ceiling_limits=Limits(**data["limits"]["ceiling"]),
         restart_retries=data["restart_retries"],
         allowed_capabilities=tuple(data["capabilities"]["allowed"]),
+        low_ports=bool(data.get("low_ports", False)),
         fail_on=data["fail_on"], templates_dir=templates_dir, layers=tuple(layers), data=data,
     )

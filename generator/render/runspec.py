@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from generator.errors import UserError
 from generator.messages import clip, shown
 from generator.render.validation import fail
-from generator.values import normal_path
+from generator.values import SECRETS_DIR, normal_path  # R13: one file per secret name
 from generator.yamlio import locate
 
 if TYPE_CHECKING:  # spec.py imports this module: no import cycle at run time
@@ -27,8 +27,12 @@ DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 DEFAULT_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_WRITABLE_SIZE = "64Mi"
 DEFAULT_K8S_VERSION = "1.35"
-# Where compose and Kubernetes mount run-time secrets (R13): one file per secret name.
-SECRETS_DIR = "/run/secrets"
+
+
+def kubernetes_secret(service: str) -> str:
+    """The Secret the operator creates with one key per declared secret (values never here)."""
+    return f"{service}-secrets"
+
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
 
 
@@ -153,11 +157,17 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
         if path not in spec.writable:
             raise error(f"{path} is not one of the writable paths", "run", "exec_writable", i)
 
+    replicas = run.get("replicas", 1)
+    if spec.volumes and replicas > 1:
+        raise error(f"{replicas} replicas cannot share the persistent volume "
+                    f"{spec.volumes[0].name} (ReadWriteOnce, one node at a time): run one "
+                    "replica", "run", "replicas")
+
     return RunSettings(
         host_address=host,
         publish=tuple(sorted(publish.items())),
         egress=tuple(egress),
-        replicas=run.get("replicas", 1),
+        replicas=replicas,
         image=built,
         calls_api=bool(run.get("calls_api", False)),
         namespace=namespace,

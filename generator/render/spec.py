@@ -19,7 +19,15 @@ from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import fail
-from generator.values import looks_secret, normal_path, system_path
+from generator.render.volumes import Volume, build_volumes
+from generator.values import (
+    SECRETS_DIR,
+    UNPRIVILEGED_PORT_START,
+    looks_secret,
+    normal_path,
+    secret_file_env,
+    system_path,
+)
 
 # Runtimes whose final image has an interpreter that can probe HTTP without curl.
 HTTP_PROBE_RUNTIMES = ("python", "node")
@@ -104,6 +112,8 @@ class Spec:
     labels: tuple[tuple[str, str], ...]
     confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
     ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
+    volumes: tuple[Volume, ...] = ()  # persistent data (volumes.py)
+    port_start: int | None = None  # the lowered net.ipv4.ip_unprivileged_port_start, if any
     run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
     # The answers it was built from, so a refusal of a rendered file can name the answer.
     answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
@@ -159,6 +169,12 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         user = User(profile.user_name, profile.uid, profile.gid, create=True)
 
     ports = tuple(a.get("ports", []))
+    low = [p for p in ports if p < UNPRIVILEGED_PORT_START]
+    if low and not profile.low_ports:
+        raise error(f"port {low[0]} is below {UNPRIVILEGED_PORT_START} and profile "
+                    f"'{profile.name}' does not allow low ports (low_ports): listen on a port "
+                    f"from {UNPRIVILEGED_PORT_START} up and publish it as {low[0]}",
+                    "ports", ports.index(low[0]))
     health = _healthcheck(a.get("healthcheck", {}), ports, runtime, error)
 
     pkgs = a.get("packages", {})
@@ -180,7 +196,18 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
                         "writable", i)
 
     env = a.get("env", {})
-    for key in env:
+    declared = set(a.get("secrets", []))
+    for key, value in env.items():
+        secret = secret_file_env(key, value)
+        if secret:
+            if secret not in declared:
+                raise error(f"'{key}' names {value}, which is not a declared secret: list "
+                            f"{secret!r} under secrets, or point it at {SECRETS_DIR}/NAME of "
+                            "one that is", "env", key)
+            continue
+        if secret == "" and looks_secret(key):
+            raise error(f"'{key}' looks like a secret's file, but {value!r} is not under "
+                        f"{SECRETS_DIR}/: name a declared secret there (R13)", "env", key)
         if looks_secret(key):
             raise error(f"'{key}' looks like a secret: list it under `secrets` so it is "
                         "mounted at run time, never baked into the image (B09)", "env", key)
@@ -214,6 +241,9 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         confinement=build_confinement(a, layers, profile, runtime=runtime, ports=ports,
                                       egress=bool((a.get("run") or {}).get("egress"))),
         ci=CiGate.from_profile(profile.data),
+        port_start=min(low) if low else None,
+        volumes=build_volumes(a.get("volumes", []), workdir=a.get("workdir", "/app"),
+                              writable=writable, has_shell=run_image.shell, error=error),
     )
     return replace(spec, run=build_run(answers, profile, spec), answers=answers)
 

@@ -391,6 +391,13 @@ def hardening_notes(spec: Spec) -> list[str]:
                      + ", ".join(spec.writable) + " (R06)")
     else:
         notes.append("the root filesystem is read-only and nothing is writable (R06)")
+    for volume in spec.volumes:
+        notes.append(f"{volume.path} is the persistent volume {volume.name} "
+                     f"({'read-only, ' if volume.read_only else ''}a named volume under "
+                     "compose, a PersistentVolumeClaim on Kubernetes), owned by the service")
+    if spec.port_start is not None:
+        notes.append(f"port {spec.port_start} binds as non-root through the namespaced sysctl "
+                     "net.ipv4.ip_unprivileged_port_start, with no capability")
     if spec.capabilities:
         notes.append("all capabilities dropped, added back: " + "; ".join(
             f"{cap} ({reason})" for cap, reason in spec.capabilities) + " (R02)")

@@ -26,7 +26,12 @@ from jsonschema.exceptions import best_match
 from generator.render.profiles import Profile
 from generator.render.spec import HTTP_PROBE_RUNTIMES
 from generator.render.validation import CONTROL_RE, _explain, schema
-from generator.values import looks_secret, system_path
+from generator.values import (
+    UNPRIVILEGED_PORT_START,
+    looks_secret,
+    secret_file_env,
+    system_path,
+)
 from generator.wizard import detect
 from generator.yamlio import dotted
 
@@ -35,7 +40,8 @@ HEALTH_KIND = "_health"  # the wizard's own choice (an HTTP path or a command); 
 
 # One line per capability a profile may allow: what adding it back lets the service do.
 CAPABILITY_HELP = {
-    "NET_BIND_SERVICE": "bind a port below 1024 as the non-root user (not needed for 8080)",
+    "NET_BIND_SERVICE": "rarely useful: under no-new-privileges a non-root process never holds "
+                        "it (ports below 1024 come from a sysctl instead)",
     "CHOWN": "change the owner of files (rarely needed: the image's files are root-owned)",
     "DAC_OVERRIDE": "read and write files regardless of their permissions",
     "FOWNER": "change permissions of files the service does not own",
@@ -113,7 +119,7 @@ Help = str | Callable[[Context], str]
 @dataclass(frozen=True)
 class Question:
     key: str  # dotted answers key; HEALTH_KIND is the wizard's own
-    kind: str  # text | list | argv | ports | env | select | capabilities
+    kind: str  # text | list | argv | ports | env | volumes | select | capabilities
     prompt: str
     help: Help = ""  # one line: why this matters for the hardening
     default: Callable[[Context], Any] | None = None
@@ -175,6 +181,8 @@ class Question:
                     raise ParseError(f"'{word}' is not KEY=VALUE")
                 env[key] = value
             return env
+        if self.kind == "volumes":
+            return [_parse_volume(word) for word in text.replace(",", " ").split()]
         raise ValueError(f"a {self.kind} question has no text form")
 
     def format(self, value: Any) -> str:
@@ -188,6 +196,9 @@ class Question:
             return shlex.join(value)
         if self.kind == "env":
             return " ".join(shlex.quote(f"{k}={v}") for k, v in value.items())
+        if self.kind == "volumes":
+            return " ".join(":".join([v["name"], v["path"], *([v["size"]] if "size" in v else []),
+                                      *(["ro"] if v.get("read_only") else [])]) for v in value)
         if self.kind == "select":
             return str(value)
         if self.kind == "capabilities":
@@ -207,6 +218,22 @@ class Question:
         if self.check:
             return self.check(value, ctx)
         return None
+
+
+def _parse_volume(word: str) -> dict:
+    """`NAME:PATH[:SIZE][:ro]`, e.g. `uploads:/data/uploads:5Gi`."""
+    parts = word.split(":")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise ParseError(f"'{word}' is not NAME:PATH[:SIZE][:ro]")
+    volume: dict[str, Any] = {"name": parts[0], "path": parts[1]}
+    for extra in parts[2:]:
+        if extra == "ro":
+            volume["read_only"] = True
+        elif extra and "size" not in volume:
+            volume["size"] = extra
+        else:
+            raise ParseError(f"'{word}' is not NAME:PATH[:SIZE][:ro]")
+    return volume
 
 
 def is_empty(value: Any) -> bool:
@@ -356,8 +383,22 @@ def _ports_default(ctx: Context) -> Any:
 def _ports_help(ctx: Context) -> str:
     found = ctx.project.port
     detected = f"Found {found.value} in {found.source}. " if found else ""
+    low = ("a port below 1024 lowers the container's net.ipv4.ip_unprivileged_port_start (a "
+           "namespaced sysctl) instead of adding NET_BIND_SERVICE, which a non-root process "
+           "never holds" if ctx.profile.low_ports else
+           f"profile '{ctx.profile.name}' refuses ports below 1024: listen higher and publish "
+           "it as the low port")
     return (detected + "Only these are EXPOSEd (B11); compose publishes none on the host "
-            "unless run.publish lists it (R10).")
+            f"unless run.publish lists it (R10); {low}.")
+
+
+def _ports_check(value: list, ctx: Context) -> str | None:
+    low = [p for p in value if p < UNPRIVILEGED_PORT_START]
+    if low and not ctx.profile.low_ports:
+        return (f"port {low[0]} is below {UNPRIVILEGED_PORT_START} and profile "
+                f"'{ctx.profile.name}' does not allow low ports (low_ports): listen on a port "
+                f"from {UNPRIVILEGED_PORT_START} up and publish it as {low[0]}")
+    return None
 
 
 def _http_probe(ctx: Context) -> bool:
@@ -407,8 +448,18 @@ def _writable_check(value: list, ctx: Context) -> str | None:
     return None
 
 
+def _volumes_check(value: list, ctx: Context) -> str | None:
+    for volume in value:
+        if system_path(volume["path"]):
+            return (f"{volume['path']} is inside a system folder: a volume there would replace "
+                    "the image's own files (R11)")
+    return None
+
+
 def _env_check(value: dict, ctx: Context) -> str | None:
-    for key in value:
+    for key, item in value.items():
+        if secret_file_env(key, item):
+            continue  # names a secret's file; render checks that the secret is declared
         if looks_secret(key):
             return (f"'{key}' looks like a secret: list it under secrets (the next question) "
                     "so it is mounted at run time, never baked into the image (B09)")
@@ -421,10 +472,7 @@ def _capability_choices(ctx: Context) -> list[tuple[str, Any]]:
 
 
 def _capabilities_default(ctx: Context) -> Any:
-    low = [p for p in ctx.get("ports") or [] if p < 1024]
-    if low and "NET_BIND_SERVICE" in ctx.profile.allowed_capabilities:
-        return {"NET_BIND_SERVICE": f"binds port {low[0]}, below 1024, as a non-root user"}
-    return {}
+    return {}  # a low port needs none: the sysctl lets the non-root user bind it
 
 
 def _capabilities_check(value: dict, ctx: Context) -> str | None:
@@ -488,7 +536,7 @@ QUESTIONS: tuple[Question, ...] = (
         required=True),
     Question(
         "ports", "ports", "Ports the service listens on (comma-separated; empty for none)",
-        help=_ports_help, default=_ports_default),
+        help=_ports_help, default=_ports_default, check=_ports_check),
     Question(
         HEALTH_KIND, "select", "Health check",
         help="There is no curl in the image: the interpreter itself probes an HTTP path (B07).",
@@ -528,6 +576,15 @@ QUESTIONS: tuple[Question, ...] = (
         help="The root filesystem is read-only (R06): each path here gets a small noexec "
              "tmpfs; a write anywhere else fails.",
         default=lambda ctx: ["/tmp"], check=_writable_check),
+    Question(
+        "volumes", "volumes",
+        "Persistent volumes, NAME:PATH[:SIZE][:ro] (comma-separated; empty for none)",
+        help="Data that must survive a restart (uploads, a database file): a named volume "
+             "under compose, a PersistentVolumeClaim on Kubernetes, owned by the service's "
+             "UID; one replica, replaced (not rolled) on update (R11).",
+        default=lambda ctx: [], check=_volumes_check,
+        when=lambda ctx: bool(ctx.run_image() and ctx.run_image().shell),
+        depends=("runtime", "version")),
     Question(
         "env", "env", "Environment (KEY=VALUE, separated by spaces)",
         help="Baked into the image, readable by anyone who can pull it: non-secret settings "

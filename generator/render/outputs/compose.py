@@ -18,8 +18,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, dockerfile, seccomp
-from generator.render.runspec import SECRETS_DIR
+from generator.render.runspec import SECRETS_DIR, kubernetes_secret
 from generator.render.spec import Spec
+from generator.values import PORT_START_SYSCTL
 
 FILE = "compose.yaml"
 # Scalars a YAML 1.1 reader (PyYAML in docker-compose, go-yaml in kubectl) would not read back
@@ -132,24 +133,38 @@ def seccomp_option(spec: Spec) -> str | None:
     return f"seccomp=./{seccomp.FILE}"
 
 
-def apparmor_option(spec: Spec) -> str | None:
-    """R05: the `apparmor=` security option, or None for Docker's default (docker-default).
+# The environment variable that names the AppArmor profile compose applies (R05).
+APPARMOR_SWITCH = "TIGHTSHIP_APPARMOR"
+DOCKER_DEFAULT_APPARMOR = "docker-default"
 
-    The single place compose chooses an AppArmor profile: the generated one when the profile
-    says so (`apparmor.compose`, the default), since every host must load it first
-    (`apparmor_parser -r apparmor/tightship-SERVICE`); Docker's own default profile otherwise,
-    for hosts without AppArmor, where any `apparmor=` option stops the container starting.
+
+def apparmor_option(spec: Spec) -> str | None:
+    """R05: the `apparmor=` security option, or None to leave Docker's default alone.
+
+    The single place compose chooses an AppArmor profile. An AppArmor host refuses to start a
+    container whose profile is not loaded, so the first `compose up` uses Docker's own
+    docker-default (which Docker loads itself, and which a host without AppArmor ignores);
+    once `apparmor_parser -r apparmor/tightship-SERVICE` has loaded the generated profile,
+    `TIGHTSHIP_APPARMOR=tightship-SERVICE` (in the shell or in `.env`) applies it.
     """
     if spec.confinement.apparmor_in_compose:
-        return f"apparmor={apparmor.profile_name(spec)}"
+        return f"apparmor=${{{APPARMOR_SWITCH}:-{DOCKER_DEFAULT_APPARMOR}}}"
     return None
 
 
 def tmpfs_entry(spec: Spec, path: str) -> str:
+    """R06: one writable path as a tmpfs the service's UID owns.
+
+    A tmpfs comes up root-owned unless told otherwise, so a non-root service could not write
+    there: uid/gid/mode make it the service's. Shared scratch folders (/tmp) keep their
+    sticky 1777; the service's own folders get the Dockerfile's 0750.
+    """
     options = ["rw"]
     if path not in spec.run.exec_writable:
         options.append("noexec")
-    options += ["nosuid", "nodev", f"size={docker_bytes(spec.run.writable_size)}"]
+    mode = "1777" if path in dockerfile.SHARED_WRITABLE else dockerfile.OWN_FOLDER_MODE
+    options += ["nosuid", "nodev", f"size={docker_bytes(spec.run.writable_size)}",
+                f"uid={spec.user.uid}", f"gid={spec.user.gid}", f"mode={mode}"]
     return f"{path}:{','.join(options)}"
 
 
@@ -166,7 +181,8 @@ def service(spec: Spec) -> CommentedMap:
     security = ["no-new-privileges:true"]
     security_why = ["R03: no privilege gain through setuid files"]
     for option, why in ((seccomp_option(spec), "R04: the generated seccomp profile"),
-                        (apparmor_option(spec), "R05: the generated AppArmor profile")):
+                        (apparmor_option(spec), "R05: AppArmor; set TIGHTSHIP_APPARMOR="
+                         f"{apparmor.profile_name(spec)} once the host has loaded it")):
         if option:
             security.append(option)
             security_why.append(why)
@@ -194,6 +210,10 @@ def service(spec: Spec) -> CommentedMap:
                            ["R06: the declared writable paths, size-limited"
                             if i == 0 else None for i in range(len(spec.writable))])
          if spec.writable else None),
+        ("sysctls", mapping((PORT_START_SYSCTL, DoubleQuotedScalarString(str(spec.port_start)),
+                             f"port {spec.port_start} as non-root, no capability: the "
+                             "container's own network namespace")) if spec.port_start is not None
+         else None),
         ("cap_drop", sequence(["ALL"]), "R02: every capability dropped"),
         ("cap_add", sequence([cap for cap, _ in caps],
                              [f"R02: {reason}" for _, reason in caps]) if caps else None),
@@ -209,10 +229,19 @@ def service(spec: Spec) -> CommentedMap:
          if spec.ports else None),
         ("ports", ports),
         ("networks", sequence([network_name(spec)]), "R14: its own network, no host network"),
+        ("volumes", sequence([volume_entry(v) for v in spec.volumes],
+                             ["R11: named volumes only, never a host path" if i == 0 else None
+                              for i in range(len(spec.volumes))])
+         if spec.volumes else None),
         ("secrets", sequence(spec.secrets) if spec.secrets else None,
          "R13: files under /run/secrets, never values"),
     )
     return node
+
+
+def volume_entry(volume) -> str:
+    """A named volume (never a host path, R11); a fresh one takes the image folder's owner."""
+    return f"{volume.name}:{volume.path}" + (":ro" if volume.read_only else "")
 
 
 def _host(address: str) -> str:
@@ -240,6 +269,10 @@ def compose_document(spec: Spec) -> CommentedMap:
         ("services", mapping((spec.service, service(spec)))),
         ("networks", mapping((network_name(spec), _network(spec)))),
     )
+    if spec.volumes:
+        doc["volumes"] = mapping(*(
+            (v.name, mapping(), "persistent: kept by `compose down`, removed only by "
+             "`down -v`" if i == 0 else None) for i, v in enumerate(spec.volumes)))
     if spec.secrets:
         doc["secrets"] = mapping(*(
             (name, mapping(("file", f"./secrets/{name}")),
@@ -249,21 +282,35 @@ def compose_document(spec: Spec) -> CommentedMap:
     return doc
 
 
-def no_interpolation(node: Any) -> Any:
+def secrets_note(spec: Spec) -> str | None:
+    """Where a user puts each secret's value before `compose up`, and who must read it."""
+    if not spec.secrets:
+        return None
+    files = ", ".join(f"./secrets/{name}" for name in spec.secrets)
+    return (f"R13: before `compose up`, write each secret's value to {files}\n"
+            f"(one file each, outside version control), readable by UID {spec.user.uid}: "
+            f"`chown {spec.user.uid}:{spec.user.gid}` and `chmod 0400` it.\n"
+            f"Kubernetes reads the same names from the Secret {kubernetes_secret(spec.service)}.")
+
+
+def no_interpolation(node: Any, keep: frozenset[str] = frozenset()) -> Any:
     """Every `$` written as `$$`: compose substitutes `$VAR`, `${VAR}` and `${X:?}` from the
     host's environment in every string it reads, so an answer such as a health-check word
-    would run differently under compose than in the image and under Kubernetes."""
+    would run differently under compose than in the image and under Kubernetes. `keep`: the
+    generator's own substitutions (the AppArmor switch), never text from the answers."""
     if isinstance(node, dict):
         for key in node:
-            node[key] = no_interpolation(node[key])
+            node[key] = no_interpolation(node[key], keep)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            node[index] = no_interpolation(value)
-    elif isinstance(node, str) and "$" in node:
+            node[index] = no_interpolation(value, keep)
+    elif isinstance(node, str) and "$" in node and node not in keep:
         return type(node)(node.replace("$", "$$"))
     return node
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
-    document = no_interpolation(compose_document(spec))
-    return {FILE: dump_yaml(document, header(spec, "the compose service"))}
+    switch = apparmor_option(spec)
+    document = no_interpolation(compose_document(spec), frozenset([switch] if switch else []))
+    notes = [n for n in (secrets_note(spec),) if n]
+    return {FILE: dump_yaml(document, header(spec, "the compose service", *notes))}

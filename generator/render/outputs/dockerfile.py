@@ -19,6 +19,8 @@ from generator.render.templates import render_template
 VENV = "/opt/venv"
 # Paths the runtime provides writable already: never chown them.
 SHARED_WRITABLE = ("/tmp", "/var/tmp", "/run", "/dev/shm")
+# The service's own folders (writable paths, volume mount points): its UID's, no one else's.
+OWN_FOLDER_MODE = "0750"
 
 
 @dataclass
@@ -197,9 +199,10 @@ def _user_setup(spec: Spec) -> str | None:
     parts = [f"groupadd --gid {u.gid} {u.name}",
              f"useradd --uid {u.uid} --gid {u.gid} --no-log-init --no-create-home "
              f"--home-dir /nonexistent --shell /usr/sbin/nologin {u.name}"]
-    for path in spec.writable:
+    # Writable paths and volume mount points: a fresh named volume copies this owner.
+    for path in [*spec.writable, *(v.path for v in spec.volumes)]:
         if path not in SHARED_WRITABLE:
-            parts.append(f"install -d -o {u.uid} -g {u.gid} -m 0750 {path}")
+            parts.append(f"install -d -o {u.uid} -g {u.gid} -m {OWN_FOLDER_MODE} {path}")
     return " \\\n    && ".join(parts)
 
 

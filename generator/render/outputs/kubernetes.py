@@ -17,8 +17,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor
 from generator.render.outputs.compose import dump_yaml, header, health_argv, mapping, sequence
-from generator.render.runspec import SECRETS_DIR
+from generator.render.runspec import SECRETS_DIR, kubernetes_secret
 from generator.render.spec import Spec
+from generator.values import PORT_START_SYSCTL
 
 FOLDER = "k8s"
 NAME_LABEL = "app.kubernetes.io/name"
@@ -60,8 +61,11 @@ def port_name(port: int) -> str:
 
 
 def secret_name(spec: Spec) -> str:
-    """The Secret the operator creates with one key per declared secret (values never here)."""
-    return f"{spec.service}-secrets"
+    return kubernetes_secret(spec.service)
+
+
+def claim_name(spec: Spec, volume) -> str:
+    return f"{spec.service}-{volume.name}"
 
 
 # --- the single places that choose seccomp and AppArmor profiles ---------------------------------
@@ -180,6 +184,8 @@ def _container(spec: Spec) -> CommentedMap:
         probes[0][1].insert(1, "initialDelaySeconds", seconds(h.start_period))
     mounts = [mapping(("name", f"writable-{i}"), ("mountPath", path))
               for i, path in enumerate(spec.writable)]
+    mounts += [mapping(("name", f"volume-{v.name}"), ("mountPath", v.path),
+                       ("readOnly", True if v.read_only else None)) for v in spec.volumes]
     if spec.secrets:
         mounts.append(mapping(("name", "secrets"), ("mountPath", SECRETS_DIR),
                               ("readOnly", True, "R13: secrets as read-only files")))
@@ -206,7 +212,15 @@ def _pod_security(spec: Spec) -> CommentedMap:
         ("runAsNonRoot", True, "R12: never root"),
         ("runAsUser", spec.user.uid, "R12: the image's non-root UID"),
         ("runAsGroup", spec.user.gid),
-        ("fsGroup", spec.user.gid, "volumes are group-owned by the image's GID"),
+        ("fsGroup", spec.user.gid, "volumes are group-owned by the image's GID, so its UID "
+         "writes the emptyDirs and claims"),
+        ("fsGroupChangePolicy", "OnRootMismatch", "relabel a claim only when its owner is wrong")
+        if spec.volumes else ("fsGroupChangePolicy", None),
+        ("sysctls", sequence([mapping(("name", PORT_START_SYSCTL),
+                                      ("value", DoubleQuotedScalarString(str(spec.port_start))))])
+         if spec.port_start is not None else None,
+         f"port {spec.port_start} as non-root: a safe, namespaced sysctl (Pod Security "
+         "restricted allows it); no capability"),
         ("seccompProfile", mapping(*seccomp.items()), "R04: a seccomp profile, never Unconfined"),
         ("appArmorProfile", mapping(*apparmor.items()), "R05: an AppArmor profile")
         if _uses_apparmor_field(spec) else ("appArmorProfile", None),
@@ -218,6 +232,11 @@ def _volumes(spec: Spec) -> list[CommentedMap]:
                        ("emptyDir", mapping(("sizeLimit", spec.run.writable_size,
                                              f"R06: {path}, size-limited"))))
                for i, path in enumerate(spec.writable)]
+    volumes += [mapping(("name", f"volume-{v.name}"),
+                        ("persistentVolumeClaim", mapping(
+                            ("claimName", claim_name(spec, v), f"R11: {v.path}, persistent"),
+                            ("readOnly", True if v.read_only else None))))
+                for v in spec.volumes]
     if spec.secrets:
         items = [mapping(("key", name), ("path", name)) for name in spec.secrets]
         volumes.append(mapping(
@@ -263,10 +282,29 @@ def deployment(spec: Spec) -> CommentedMap:
             ("replicas", run.replicas),
             ("revisionHistoryLimit", run.revision_history),
             ("selector", mapping(("matchLabels", selector(spec)))),
-            ("strategy", mapping(("type", "RollingUpdate"),
-                                 ("rollingUpdate", mapping(("maxUnavailable", 0),
-                                                           ("maxSurge", 1))))),
+            ("strategy", _strategy(spec)),
             ("template", mapping(("metadata", template_meta), ("spec", pod))),
+        )),
+    )
+
+
+def _strategy(spec: Spec) -> CommentedMap:
+    """Roll without downtime, unless a ReadWriteOnce claim is mounted: the new pod could not
+    attach it while the old one holds it (maxUnavailable: 0 would hang), so stop, then start."""
+    if spec.volumes:
+        return mapping(("type", "Recreate",
+                        "a ReadWriteOnce claim is attached to one pod at a time"))
+    return mapping(("type", "RollingUpdate"),
+                   ("rollingUpdate", mapping(("maxUnavailable", 0), ("maxSurge", 1))))
+
+
+def claim(spec: Spec, volume) -> CommentedMap:
+    return mapping(
+        ("apiVersion", "v1"), ("kind", "PersistentVolumeClaim"),
+        ("metadata", metadata(spec, claim_name(spec, volume))),
+        ("spec", mapping(
+            ("accessModes", sequence(["ReadWriteOnce"]), "one node mounts it (one replica)"),
+            ("resources", mapping(("requests", mapping(("storage", volume.size))))),
         )),
     )
 
@@ -335,6 +373,8 @@ def documents(spec: Spec) -> dict[str, tuple[str, CommentedMap]]:
     if spec.run.create_namespace:
         docs["namespace.yaml"] = ("the namespace", namespace(spec))
     docs["serviceaccount.yaml"] = ("the service account", service_account(spec))
+    for volume in spec.volumes:
+        docs[f"pvc-{volume.name}.yaml"] = (f"the claim for {volume.path}", claim(spec, volume))
     docs["deployment.yaml"] = ("the deployment", deployment(spec))
     if spec.ports:
         docs["service.yaml"] = ("the service", service(spec))
