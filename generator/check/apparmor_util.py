@@ -30,6 +30,8 @@ def code_chars(line: str) -> Iterator[tuple[int, str]]:
 
 
 def strip_comment(line: str) -> str:
+    if "#" not in line:  # most lines: nothing to strip, no need to walk quotes and escapes
+        return line
     end = 0
     for column, _ in code_chars(line):
         end = column

@@ -8,6 +8,7 @@ finding at the parser's position, and checking goes on.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import io
 import json
 import os
@@ -331,14 +332,23 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
         return None
 
 
+def _positioned_yaml_stream(text: str) -> list[Any] | None:
+    """YAML with ruamel's positions, read by libyaml; None: the round-trip loader reads it."""
+    from generator.check.yamlpos import load_positioned
+
+    return load_positioned(text, _plain_loader()) if POSITIONS_BY_LIBYAML else None
+
+
+POSITIONS_BY_LIBYAML = True  # False: every position from ruamel's round-trip loader (tests)
+
+
 def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[Any]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     refuse_deep_nesting(text)
-    if not positions:
-        plain = _plain_yaml_stream(text)
-        if plain is not None:
-            return plain
+    fast = _plain_yaml_stream(text) if not positions else _positioned_yaml_stream(text)
+    if fast is not None:
+        return fast
     try:
         return [d for d in _yaml().load_all(text) if d is not None]
     except MarkedYAMLError as exc:
@@ -370,6 +380,9 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
         raise ParseFailure(parse_trouble(exc) or f"invalid JSON: {exc}") from None
     if not positions:
         return plain
+    fast = _positioned_yaml_stream(text)
+    if fast:
+        return fast[0]
     try:
         docs = _yaml().load_all(text)
         node = next(iter(docs), None)
@@ -469,7 +482,7 @@ def _position(node: Any) -> tuple[int, int]:
 
 def _display(path: Path) -> str:
     try:  # realpath, not resolve: a symlink loop is reported by its reader, not raised here
-        rel = Path(os.path.realpath(path)).relative_to(os.path.realpath(Path.cwd()))
+        rel = Path(os.path.realpath(path)).relative_to(_real_cwd(os.getcwd()))
         return rel.as_posix()
     except ValueError:
         return path.as_posix()
@@ -514,6 +527,18 @@ def _finding(rule: Rule, file: str, hit: Hit) -> Finding:
 # ------------------------------------------------------------------------------ bundles
 
 
+def _maybe_symlink(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:  # cannot tell: resolve it
+        return True
+
+
+@functools.lru_cache(maxsize=8)
+def _real_cwd(cwd: str) -> str:
+    return os.path.realpath(cwd)
+
+
 def _real(path: Path) -> Path:
     """The path with symlinks resolved; unlike Path.resolve, never raises on a loop."""
     return Path(os.path.realpath(path))
@@ -522,7 +547,10 @@ def _real(path: Path) -> Path:
 def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
     """file name → the kustomization that deploys it (its folder), for cross-document rules."""
     groups: dict[str, str] = {}
-    by_path = {_real(s.path): s for s in sources if s.path is not None}
+    kustomizations = [s for s in sources if s.path is not None and
+                      s.path.name.lower() in ("kustomization.yaml", "kustomization.yml")]
+    if not kustomizations:  # resolving every path costs more than all the YAML
+        return groups
 
     def resources(kfile: Path, seen: set[Path]) -> list[Path]:
         if kfile in seen:
@@ -546,12 +574,15 @@ def _kustomize_groups(sources: list[Source]) -> dict[str, str]:
                 out.append(target)
         return out
 
-    for src in sources:
-        if src.path is not None and src.path.name.lower() in ("kustomization.yaml",
-                                                              "kustomization.yml"):
-            for target in resources(_real(src.path), set()):
-                if target in by_path:
-                    groups.setdefault(by_path[target].name, src.name)
+    deployed = [(src, resources(_real(src.path), set())) for src in kustomizations]
+    # Only a file named like a target, or a symlink, can resolve to one: resolve just those.
+    names = {target.name for _, targets in deployed for target in targets}
+    by_path = {_real(s.path): s for s in sources if s.path is not None and
+               (s.path.name in names or _maybe_symlink(s.path))}
+    for src, targets in deployed:
+        for target in targets:
+            if target in by_path:
+                groups.setdefault(by_path[target].name, src.name)
     return groups
 
 

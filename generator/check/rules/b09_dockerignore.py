@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 
 from generator.check.documents import TextDoc
 from generator.check.model import DOCKERIGNORE, Equivalents, Hit, Rule
@@ -27,6 +28,7 @@ def _patterns(doc: TextDoc) -> list[tuple[bool, str]]:
     return rules
 
 
+@functools.lru_cache(maxsize=4096)  # the same few patterns and sample paths in every file
 def _matches(pattern: str, path: str) -> bool:
     parts = path.split("/")
     candidates = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]  # a folder covers all
