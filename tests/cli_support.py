@@ -59,3 +59,17 @@ def tool(name: str) -> str:
     if not found:
         raise AssertionError(f"{name} is not installed (pip install -e '.[test]')")
     return found
+
+
+# The smallest answers file that renders: tests change one field of it at a time.
+MINIMAL_ANSWERS = """\
+service: api
+runtime: python
+build:
+  dependencies: [requirements.txt]
+  sources: [app/]
+command: [python3, -m, app]
+ports: [8080]
+healthcheck:
+  http: /healthz
+"""

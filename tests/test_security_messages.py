@@ -5,19 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from cli_support import run_cli
+from cli_support import MINIMAL_ANSWERS, run_cli
 
-GOOD = """\
-service: api
-runtime: python
-build:
-  dependencies: [requirements.txt]
-  sources: [app/]
-command: [python3, -m, app]
-ports: [8080]
-healthcheck:
-  http: /healthz
-"""
+GOOD = MINIMAL_ANSWERS
 HUGE = "A" * 100_000
 
 CASES = [

@@ -10,21 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_support import run_cli, tool
+from cli_support import MINIMAL_ANSWERS, run_cli, tool
 from dockerfile_parse import DockerfileParser
 from ruamel.yaml import YAML
 
-GOOD = """\
-service: api
-runtime: python
-build:
-  dependencies: [requirements.txt]
-  sources: [app/]
-command: [python3, -m, app]
-ports: [8080]
-healthcheck:
-  http: /healthz
-"""
+GOOD = MINIMAL_ANSWERS
 
 
 def _folder(tmp_path: Path, answers: str) -> Path:
@@ -138,7 +128,7 @@ def test_one_spelling_everywhere(tmp_path):
     assert "mountPath: /var/cache/app\n" in (folder / "k8s" / "deployment.yaml").read_text()
     compose = YAML(typ="safe").load((folder / "compose.yaml").read_text())
     assert compose["services"]["api"]["tmpfs"] == [
-        "/var/cache/app:rw,nosuid,nodev,size=64m"]
+        "/var/cache/app:rw,nosuid,nodev,size=64m,uid=10001,gid=10001,mode=0750"]
     assert "install -d -o 10001 -g 10001 -m 0750 /var/cache/app" in (
         folder / "Dockerfile").read_text()
 

@@ -12,19 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import run_cli
+from cli_support import MINIMAL_ANSWERS, run_cli
 
-ANSWERS = """\
-service: api
-runtime: python
-build:
-  dependencies: [requirements.txt]
-  sources: [app/]
-command: [python3, -m, app]
-ports: [8080]
-healthcheck:
-  http: /healthz
-"""
+ANSWERS = MINIMAL_ANSWERS
 
 
 def _service(tmp_path: Path, template: str, name: str = "dockerfile/Dockerfile.j2") -> Path:

@@ -8,19 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import run_cli
+from cli_support import MINIMAL_ANSWERS, run_cli
 
-GOOD = """\
-service: api
-runtime: python
-build:
-  dependencies: [requirements.txt]
-  sources: [app/]
-command: [python3, -m, app]
-ports: [8080]
-healthcheck:
-  http: /healthz
-"""
+GOOD = MINIMAL_ANSWERS
 
 
 def laughs(levels: int = 9, width: int = 9, key: str = "lol") -> str:
