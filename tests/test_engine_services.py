@@ -234,7 +234,8 @@ def test_port_80_binds_through_the_generated_sysctl_only(engine, engine_profile,
 # example -> (container port, what its Dockerfile needs, if the runtimes are still gaining it)
 WEB = {"go-cmd-vendor": (8080, None),      # Go's net/http (with chi)
        "ts-api": (8080, "/app/dist"),      # node, Express, its tsc output copied
-       "fastapi-poetry": (8000, "poetry-requirements")}  # uvicorn, from poetry.lock
+       "fastapi-poetry": (8000, "poetry-requirements"),  # uvicorn, from poetry.lock
+       "koa-yarn-berry": (3000, "yarn workspaces focus")}  # yarn berry
 
 
 @pytest.mark.parametrize("name", list(WEB))
@@ -253,6 +254,7 @@ def test_web_server_answers_the_host_under_the_generated_profile(engine, engine_
         compose("up", "-d", "--no-build")
         engine_support.wait_healthy(compose.container(engine), timeout=120)
         assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    assert_every_property(verify_proofs(folder, engine_profile, repository(name)), ["/tmp"])
 
 
 # --- services built with their own package manager ---------------------------------------------
