@@ -22,10 +22,12 @@ def test_check_reports_byte_level_drift(tmp_path, change):
 
     result = run_subprocess("render", "--check", cwd=service)
     assert result.code == 1, result.out
-    drifted = [line.split()[-1] for line in result.out.splitlines()
-               if line.strip().startswith("drift")]
+    drifted = [line.split()[1] for line in result.out.splitlines()
+               if line.split()[:1] == ["drift"]]
     assert drifted == ["ci/tightship-gate.sh"]
-    assert "1 file(s) differ" in result.out
+    reason = {"crlf": "line endings changed to CRLF", "bom": "a byte-order mark was added",
+              "no-final-newline": "the final newline is missing"}[change]
+    assert f"ci/tightship-gate.sh  ({reason})" in result.out
 
     plain = run_subprocess("render", cwd=service)
     assert plain.code == 1 and "--force" in plain.err

@@ -187,6 +187,21 @@ class FileState:
     diff: str
 
 
+def byte_damage(current: str | None, rendered: str) -> str | None:
+    """A change to the whole file's bytes rather than to its lines (an editor's or a checkout's
+    line endings, a byte-order mark, a lost final newline) is no edit to keep: it is drift, as
+    a gate script with CRLF endings no longer runs under sh."""
+    if current is None:
+        return None
+    if "\r\n" in current and "\r" not in rendered:
+        return "line endings changed to CRLF"
+    if current.startswith("\ufeff") and not rendered.startswith("\ufeff"):
+        return "a byte-order mark was added"
+    if rendered.endswith("\n") and current and not current.endswith("\n"):
+        return "the final newline is missing"
+    return None
+
+
 def assess(update: UpdatePlan, profile: Profile) -> tuple[str, list[FileState]]:
     """`render --check`: up to date, needs `update` (edits apply cleanly), or drifted."""
     broken: dict[str, list[str]] = {}
@@ -210,6 +225,8 @@ def assess(update: UpdatePlan, profile: Profile) -> tuple[str, list[FileState]]:
             missing = update.recorded is None or f.relative in update.recorded
             states.append(FileState("drift" if missing else "update", path,
                                     "missing" if missing else "new file", to_render))
+        elif (damage := byte_damage(current, f.planned.text)) is not None:
+            states.append(FileState("drift", path, damage, to_render))
         elif action == SAME:
             states.append(FileState("ok", path, "edits kept" if f.edited else "", ""))
         else:

@@ -28,7 +28,7 @@ from generator.render.answers import load_answers
 from generator.render.pipeline import load_spec, render_service
 from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec
-from generator.render.update import CONFLICT, MERGE, REPLACE, SAME, plan_update
+from generator.render.update import CONFLICT, MERGE, REPLACE, SAME, byte_damage, plan_update
 from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan, write
 from generator.resources import SCHEMA_COPY, schema_text
 from generator.wizard.detect import detect
@@ -350,7 +350,9 @@ def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path,
     notes: dict[str, str] = {}
     for f in update.files:
         current = f.planned.current
-        if f.action == SAME:
+        if byte_damage(current, f.planned.text) is not None:  # no edit to keep: a conflict
+            planned.append(f.planned)
+        elif f.action == SAME:
             planned.append(dataclasses.replace(f.planned, text=current, status=IDENTICAL))
         elif f.action in (REPLACE, MERGE):
             merged[f.relative] = (("update", "untouched since the last render") if f.action ==
