@@ -57,6 +57,7 @@ def test_new_in_a_terminal_writes_what_render_reproduces_byte_for_byte(tmp_path)
         answer(child, "Debian packages for the build stage", ENTER)
         child.expect_exact("The root filesystem is read-only (R06)")
         answer(child, "Paths the service writes to", CTRL_U + "/tmp, /var/cache/orders" + ENTER)
+        answer(child, "Persistent volumes", ENTER)  # none
         child.expect_exact("non-secret settings only (B09)")
         answer(child, "Environment", "LOG_LEVEL=info" + ENTER)
         answer(child, "Secret names", "api_token" + ENTER)
