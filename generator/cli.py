@@ -221,8 +221,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     planned = plan(files, out_dir)
     if not args.force:
         refuse_overwrites(planned)
-    planned.append(record_plan(files, out_dir))
-    planned = write(planned, force=True)
+    record = record_plan(files, out_dir)
+    planned = write([*planned, record], force=args.force, may_replace=frozenset({record.path}))
     for item in planned:
         print(f"{item.status:>9}  {item.path}", file=out)
     if out_dir.resolve() != answers_path.resolve().parent:

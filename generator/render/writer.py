@@ -86,8 +86,9 @@ def changes(planned: list[PlannedFile]) -> list[PlannedFile]:
     return [p for p in planned if p.status != IDENTICAL]
 
 
-def _refuse_conflicts(planned: Sequence[PlannedFile], force: bool) -> None:
-    conflicts = [p for p in planned if p.status == UPDATE]
+def _refuse_conflicts(planned: Sequence[PlannedFile], force: bool,
+                      may_replace: frozenset[Path] = frozenset()) -> None:
+    conflicts = [p for p in planned if p.status == UPDATE and p.path not in may_replace]
     if conflicts and not force:
         names = ", ".join(str(p.path) for p in conflicts)
         raise ConflictError(f"would overwrite files that differ: {names} "
@@ -114,13 +115,15 @@ def _replan(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
     return fresh
 
 
-def write(planned: list[PlannedFile], *, force: bool) -> list[PlannedFile]:
-    """Write every created or updated file, all or nothing; updates need `force`.
+def write(planned: list[PlannedFile], *, force: bool,
+          may_replace: frozenset[Path] = frozenset()) -> list[PlannedFile]:
+    """Write every created or updated file, all or nothing; updates need `force`, except for
+    the paths in `may_replace` (tightship's own record of the last render).
 
     Returns the plan as it was carried out (a file another run wrote identically meanwhile
     is then `identical`).
     """
-    _refuse_conflicts(planned, force)
+    _refuse_conflicts(planned, force, may_replace)
     if not changes(planned):
         return list(planned)
     folder = Path(os.path.commonpath([str(p.path.parent) for p in planned]))
@@ -131,7 +134,7 @@ def write(planned: list[PlannedFile], *, force: bool) -> list[PlannedFile]:
             for parent in sorted({p.path.parent for p in planned}):
                 atomic.remove_leftovers(parent)
             fresh = _replan(planned)
-            _refuse_conflicts(fresh, force)
+            _refuse_conflicts(fresh, force, may_replace)  # as things are now, under the lock
             todo = changes(fresh)
             atomic.make_folders(sorted({p.path.parent for p in todo}), created)
             atomic.replace_all([atomic.Replacement(p.path, p.data, p.on_disk, _mode(p))
