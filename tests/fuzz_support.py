@@ -179,7 +179,11 @@ class Baseline:
 
 @cache
 def baseline(base_name: str) -> Baseline:
-    files = render(BASES[base_name])
+    return _baseline_of(BASES[base_name])
+
+
+def _baseline_of(answers: dict) -> Baseline:
+    files = render(answers)
     return Baseline(
         instructions=_instructions(files["Dockerfile"]),
         yaml_keys={name: [sorted(d) if isinstance(d, dict) else None for d in _yaml_docs(text)]
@@ -207,6 +211,12 @@ def attempt(field: str, text: str, *, compile_apparmor: bool = False) -> str:
     except Exception as exc:  # exit 70 for the user
         return f"escaped: crash {type(exc).__name__}: {str(exc)[:200]}"
     want = baseline(_base_name(base))
+    if field.startswith("build.sources") and not str(value).endswith(("/", ".py")):
+        # a plain file among the sources: nothing to byte-compile, so the baseline is a plain
+        # file too (the compile step is there for folders and .py files only)
+        plain = copy.deepcopy(base)
+        put(plain, shape("data.txt"))
+        want = _baseline_of(plain)
     try:
         if _instructions(files["Dockerfile"]) != want.instructions:
             return "escaped: the Dockerfile's instructions changed"
