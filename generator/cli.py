@@ -207,15 +207,22 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return 70
 
 
-def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
+def rendered(args: argparse.Namespace):
+    """render's and update's common start: the answers, the output folder, the profile and the
+    self-checked files."""
     from generator.render.pipeline import load_spec, render_checked
-    from generator.render.update import record_plan, refuse_overwrites
-    from generator.render.writer import plan, write
 
     answers_path = Path(args.answers)
     out_dir = Path(args.out) if args.out else answers_path.parent
     spec, profile = load_spec(answers_path, args.profile, args.set)
-    files = render_checked(spec, profile)
+    return answers_path, out_dir, profile, render_checked(spec, profile)
+
+
+def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.update import record_plan, refuse_overwrites
+    from generator.render.writer import plan, write
+
+    answers_path, out_dir, profile, files = rendered(args)
     if args.check:
         return report_check(files, out_dir, profile, args, out)
     planned = plan(files, out_dir)
@@ -252,14 +259,10 @@ def report_check(files: dict[str, str], out_dir: Path, profile, args: argparse.N
 
 
 def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.render.pipeline import load_spec, render_checked
     from generator.render.update import checked_update, conflict_report, plan_update
     from generator.render.writer import write
 
-    answers_path = Path(args.answers)
-    out_dir = Path(args.out) if args.out else answers_path.parent
-    spec, profile = load_spec(answers_path, args.profile, args.set)
-    files = render_checked(spec, profile)
+    answers_path, out_dir, profile, files = rendered(args)
     if args.check:
         return report_check(files, out_dir, profile, args, out)
     update = checked_update(plan_update(files, out_dir, args.conflict), profile)
