@@ -103,6 +103,17 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 if any digest moved")
 
+    deploy = commands.add_parser(
+        "deploy-digest", help="point the Kubernetes deployment at a pushed image's digest",
+        description="Write k8s-deploy/kustomization.yaml: an overlay of k8s/ whose images: "
+                    "entry names the pushed image by digest (kubectl apply -k k8s-deploy). "
+                    "render never writes it, so it is never drift.")
+    deploy.add_argument("--answers", default="tightship.yaml", help="the answers file")
+    deploy.add_argument("--profile", default="default", help="built-in name or profile path")
+    deploy.add_argument("--out", help="the output folder (default: the answers' folder)")
+    deploy.add_argument("--image", required=True, help="the name the image was pushed as")
+    deploy.add_argument("--digest", required=True, help="the pushed digest (sha256:...)")
+
     verify = commands.add_parser(
         "verify", help="build and run the rendered service on a Docker engine and prove it",
         description="Build the rendered Dockerfile, run it with compose.yaml's settings, and "
@@ -290,6 +301,19 @@ def cmd_pin(args: argparse.Namespace, out: TextIO) -> int:
         else:
             print(f"current  {change.key}: {change.ref}@{change.new}", file=out)
     return 1 if args.check and any(c.changed for c in changes) else 0
+
+
+def cmd_deploy_digest(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.deploy_digest import write_overlay
+    from generator.render.pipeline import load_spec
+
+    answers_path = Path(args.answers)
+    spec, _ = load_spec(answers_path, args.profile)
+    path = write_overlay(spec, Path(args.out) if args.out else answers_path.parent,
+                         args.image, args.digest)
+    print(f"   wrote  {path}: {spec.run.image.repository} -> {args.image}@{args.digest}",
+          file=out)
+    return 0
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
@@ -534,6 +558,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 
 COMMANDS = {"render": cmd_render, "update": cmd_update, "new": cmd_new, "check": cmd_check,
             "rules": cmd_rules, "pin": cmd_pin, "verify": cmd_verify,
+            "deploy-digest": cmd_deploy_digest,
             "profiles": cmd_profiles, "schema": cmd_schema}
 
 COMMANDS["seccomp"] = cmd_seccomp
