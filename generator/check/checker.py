@@ -35,6 +35,7 @@ from generator.check.model import (
     DOCKERFILE,
     DOCKERIGNORE,
     KUBERNETES,
+    PIPELINE,
     SECCOMP,
     Context,
     Finding,
@@ -139,6 +140,9 @@ def kind_from_name(name: str) -> str | None:
         return None if lower.rsplit(".", 1)[-1] in NOT_DOCKERFILE_SUFFIXES else DOCKERFILE
     if lower == "daemon.json":
         return DAEMON
+    if lower.endswith(".sh") or lower in (".gitlab-ci.yml", ".gitlab-ci.yaml") or \
+            _in_workflows(name):
+        return PIPELINE
     if lower.endswith((".yaml", ".yml")):
         return "yaml"
     if lower.endswith(".json"):
@@ -148,6 +152,13 @@ def kind_from_name(name: str) -> str | None:
     if "." not in base:
         return "text"
     return None
+
+
+def _in_workflows(name: str) -> bool:
+    """A GitHub Actions workflow: .github/workflows/*.yml."""
+    parts = name.replace("\\", "/").lower().split("/")
+    return len(parts) >= 3 and parts[-3:-1] == [".github", "workflows"] and \
+        parts[-1].endswith((".yml", ".yaml"))
 
 
 def kind_of(name: str, text: str) -> str | None:
@@ -427,7 +438,7 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
     if kind == APPARMOR:
         _balanced(text)
         return [TextDoc(name, text.splitlines())]
-    if kind == DOCKERIGNORE:
+    if kind in (DOCKERIGNORE, PIPELINE):
         return [TextDoc(name, text.splitlines())]
     if kind in (SECCOMP, DAEMON):
         node = parse_json(name, text, positions=positions)

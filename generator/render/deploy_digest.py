@@ -28,8 +28,8 @@ def overlay_text(spec: Spec, pushed: str, digest: str) -> str:
         raise UserError(str(exc), field="--image") from None
     new_name = ref.written.rsplit(":", 1)[0] if ref.tag else ref.written
     # Every value is a checked image name or digest: no YAML syntax can come through them.
-    return (f"# {spec.service}: the deployment by digest, written by `tightship deploy-digest` after\n"
-            "# a push (render never writes this file). Apply with `kubectl apply -k k8s-deploy`.\n"
+    return (f"# {spec.service}: the deployment by digest, written by `tightship deploy-digest`\n"
+            "# after a push (render never writes this file). Apply: kubectl apply -k k8s-deploy\n"
             "apiVersion: kustomize.config.k8s.io/v1beta1\n"
             "kind: Kustomization\n"
             "resources:\n"
