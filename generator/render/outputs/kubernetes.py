@@ -271,6 +271,8 @@ def deployment(spec: Spec) -> CommentedMap:
         ("hostNetwork", False, "R09: no host network"),
         ("hostPID", False, "R09: no host PID namespace"),
         ("hostIPC", False, "R09: no host IPC namespace"),
+        ("hostUsers", False, "user namespace: the container's root is not the node's "
+         "(Kubernetes 1.33+)") if run.user_namespaces else ("hostUsers", None),
         ("securityContext", _pod_security(spec)),
         ("containers", sequence([_container(spec)])),
         ("volumes", sequence(volumes) if volumes else None),
