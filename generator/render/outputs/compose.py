@@ -204,7 +204,7 @@ def service(spec: Spec) -> CommentedMap:
     ports = None
     if run.publish:
         ports = sequence(
-            [DoubleQuotedScalarString(f"{_host(run.host_address)}:{host}:{port}")
+            [DoubleQuotedScalarString(f"{bracketed_host(run.host_address)}:{host}:{port}")
              for port, host in run.publish],
             [f"R10: published on {run.host_address} only" if i == 0 else None
              for i in range(len(run.publish))])
@@ -255,7 +255,7 @@ def volume_entry(volume) -> str:
     return f"{volume.name}:{volume.path}" + (":ro" if volume.read_only else "")
 
 
-def _host(address: str) -> str:
+def bracketed_host(address: str) -> str:
     return f"[{address}]" if ":" in address else address
 
 
