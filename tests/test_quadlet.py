@@ -50,7 +50,14 @@ def test_unit_settings_match_compose(name, sets):
     svc, unit, network = rendered(name, sets)
     assert f"{one(unit, 'User')}:{one(unit, 'Group')}" == svc["user"]  # R12
     assert one(unit, "ReadOnly") == "true" and svc["read_only"] is True  # R06
-    assert values(unit, "Tmpfs") == svc.get("tmpfs", [])
+    # the same paths and options; Podman's `U` (the container's user owns it) for uid=/gid=
+    owned = f"uid={one(unit, 'User')},gid={one(unit, 'Group')}"
+    tmpfs = values(unit, "Tmpfs")
+    if svc.get("secrets"):  # the secrets' mount points, root-owned and read-only to the UID
+        assert tmpfs.pop() == "/run/secrets:rw,noexec,nosuid,nodev,size=64k,mode=0755"
+    assert [t.removesuffix(",U") for t in tmpfs] == \
+        [t.replace(f",{owned}", "") for t in svc.get("tmpfs", [])]
+    assert all(t.endswith(",U") for t in tmpfs)
     assert [v.lower() for v in values(unit, "DropCapability")] == \
         [c.lower() for c in svc["cap_drop"]] == ["all"]  # R02
     assert values(unit, "AddCapability") == svc.get("cap_add", [])

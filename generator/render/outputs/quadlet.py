@@ -15,9 +15,12 @@ from jinja2 import Environment
 
 from generator.render.outputs import compose
 from generator.render.spec import Spec
-from generator.values import PORT_START_SYSCTL
+from generator.values import PORT_START_SYSCTL, SECRETS_DIR
 
 FOLDER = "quadlet"
+# Podman mounts the container's root read-only before it mounts secrets, so their mount points
+# cannot be made there: a small root-owned tmpfs (0755: the service cannot write it) holds them.
+SECRETS_MOUNT = f"{SECRETS_DIR}:rw,noexec,nosuid,nodev,size=64k,mode=0755"
 # Where the unit expects the generated seccomp.json (`%h` is the user's home under systemd).
 SECCOMP_PATH = "%h/.config/containers/tightship/{service}.json"
 
@@ -25,6 +28,14 @@ SECCOMP_PATH = "%h/.config/containers/tightship/{service}.json"
 def unit_value(text: str) -> str:
     """A value systemd passes on as written: `%` starts a specifier, so it is doubled."""
     return text.replace("%", "%%")
+
+
+def tmpfs_entry(spec: Spec, path: str) -> str:
+    """compose's tmpfs entry, with Podman's `U` (owned by the container's user) in place of
+    uid=/gid=, which Podman 4 refuses as tmpfs options."""
+    target, options = compose.tmpfs_entry(spec, path).split(":", 1)
+    kept = [o for o in options.split(",") if not o.startswith(("uid=", "gid="))]
+    return f"{target}:{','.join(kept + ['U'])}"
 
 
 def container_file(spec: Spec) -> str:
@@ -75,7 +86,7 @@ def container_unit(spec: Spec) -> str:
         f"Group={spec.user.gid}",
         "# R06: read-only root filesystem; the declared writable paths as tmpfs",
         "ReadOnly=true",
-        *(f"Tmpfs={unit_value(compose.tmpfs_entry(spec, path))}" for path in spec.writable),
+        *(f"Tmpfs={unit_value(tmpfs_entry(spec, path))}" for path in spec.writable),
         "# R02: every capability dropped",
         "DropCapability=all",
         *(f"AddCapability={cap}" for cap, _ in spec.capabilities),
@@ -87,6 +98,7 @@ def container_unit(spec: Spec) -> str:
         *(f"PublishPort={compose.bracketed_host(run.host_address)}:{host}:{port}"
           for port, host in run.publish),
         *(f"Volume={unit_value(compose.volume_entry(v))}" for v in spec.volumes),
+        *([f"Tmpfs={SECRETS_MOUNT}"] if spec.secrets else []),
         *(f"Secret={name},type=mount,uid={spec.user.uid},gid={spec.user.gid},mode=0400"
           for name in spec.secrets),
         "# R15: the image's own health check",
