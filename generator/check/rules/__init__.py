@@ -68,6 +68,7 @@ from generator.check.rules import (
     r16_dedicated_account,
     r16_service_account_token,
     r17_namespace_pss,
+    r17_pod_security_controls,
     s01_suppression_reason,
 )
 
@@ -128,6 +129,7 @@ ALL_RULES: tuple[Rule, ...] = (
     r16_service_account_token.RULE,
     r16_dedicated_account.RULE,
     r17_namespace_pss.RULE,
+    r17_pod_security_controls.RULE,
     h01_daemon_settings.RULE,
     h02_daemon_tls.RULE,
     p01_unparsable.RULE,
