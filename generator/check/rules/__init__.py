@@ -52,6 +52,7 @@ from generator.check.rules import (
     r05_apparmor_mount,
     r06_read_only_root,
     r07_limits,
+    r07_log_rotation,
     r08_restart,
     r09_host_namespaces,
     r10_ports,
@@ -68,6 +69,7 @@ from generator.check.rules import (
     r16_dedicated_account,
     r16_service_account_token,
     r17_namespace_pss,
+    r17_pod_security_controls,
     s01_suppression_reason,
 )
 
@@ -111,6 +113,7 @@ ALL_RULES: tuple[Rule, ...] = (
     r05_apparmor_deny.RULE,
     r06_read_only_root.RULE,
     r07_limits.RULE,
+    r07_log_rotation.RULE,
     r08_restart.RULE,
     r09_host_namespaces.RULE,
     r10_ports.RULE,
@@ -127,6 +130,7 @@ ALL_RULES: tuple[Rule, ...] = (
     r16_service_account_token.RULE,
     r16_dedicated_account.RULE,
     r17_namespace_pss.RULE,
+    r17_pod_security_controls.RULE,
     h01_daemon_settings.RULE,
     h02_daemon_tls.RULE,
     h03_content_trust.RULE,
