@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,28 +26,37 @@ class Discovery:
     def __post_init__(self) -> None:
         self._seen: set[str] = set()
 
-    def add(self, path: Path, explicit: bool) -> None:
+    def first_time(self, path: Path) -> bool:
         key = os.path.realpath(path)  # never raises, even on a symlink loop
-        if key not in self._seen:
-            self._seen.add(key)
-            self.files.append((path, explicit))
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
 
 def discover(paths: Sequence[str | Path], wanted: Callable[[str], bool],
              skip_dirs: Container[str]) -> Discovery:
     """Files to check, in a stable order; `wanted(name)` says which names in a folder count."""
     found = Discovery()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            _walk(path, wanted, skip_dirs, found)
-        else:
-            found.add(path, True)  # read_bounded says what it is if it is not a file
+    found.files.extend(iter_files(paths, wanted, skip_dirs, found))
     return found
 
 
+def iter_files(paths: Sequence[str | Path], wanted: Callable[[str], bool],
+               skip_dirs: Container[str], found: Discovery) -> Iterator[tuple[Path, bool]]:
+    """(path, named explicitly) one at a time as the walk finds them, so each can be checked
+    before the next is looked for; what is skipped or unreadable is added to `found`.
+    The files of one folder come together, before those of its subfolders."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path, wanted, skip_dirs, found)
+        elif found.first_time(path):
+            yield path, True  # read_bounded says what it is if it is not a file
+
+
 def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
-          found: Discovery) -> None:
+          found: Discovery) -> Iterator[tuple[Path, bool]]:
     stack = [top]
     while stack:
         folder = stack.pop()
@@ -69,8 +78,8 @@ def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
             kind = _special(entry)
             if kind is not None:
                 found.skipped.append((Path(entry.path), kind))
-            else:
-                found.add(Path(entry.path), False)
+            elif found.first_time(Path(entry.path)):
+                yield Path(entry.path), False
         stack.extend(reversed(subfolders))
 
 
