@@ -8,6 +8,7 @@ tree cannot exhaust the stack.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Callable, Container, Iterator, Sequence
@@ -15,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.check.read import os_reason, what_it_is
+
+# The walk and the shown name both resolve each file; the second asks right after the first.
+real_path = functools.lru_cache(maxsize=256)(os.path.realpath)
 
 
 @dataclass
@@ -27,7 +31,7 @@ class Discovery:
         self._seen: set[str] = set()
 
     def first_time(self, path: Path) -> bool:
-        key = os.path.realpath(path)  # never raises, even on a symlink loop
+        key = real_path(path)  # never raises, even on a symlink loop
         if key in self._seen:
             return False
         self._seen.add(key)

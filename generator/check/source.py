@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.check.discover import real_path
 from generator.check.kinds import kind_from_name, kind_of
 from generator.check.model import Finding, Hit, Rule
 from generator.check.read import NotRead, read_bounded
@@ -32,7 +33,7 @@ class Source:
 
 def display(path: Path) -> str:
     try:  # realpath, not resolve: a symlink loop is reported by its reader, not raised here
-        rel = Path(os.path.realpath(path)).relative_to(_real_cwd(os.getcwd()))
+        rel = Path(real_path(path)).relative_to(_real_cwd(os.getcwd()))
         return rel.as_posix()
     except ValueError:
         return path.as_posix()
