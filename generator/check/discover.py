@@ -8,7 +8,6 @@ tree cannot exhaust the stack.
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 from collections.abc import Callable, Container, Iterator, Sequence
@@ -17,8 +16,22 @@ from pathlib import Path
 
 from generator.check.read import os_reason, what_it_is
 
-# The walk and the shown name both resolve each file; the second asks right after the first.
-real_path = functools.lru_cache(maxsize=256)(os.path.realpath)
+# The walk and the shown name both resolve each file, the second right after the first.
+_RESOLVED: dict[str, str] = {}
+
+
+def real_path(path: Path | str) -> str:
+    """os.path.realpath (never raises, even on a symlink loop), remembered for a while."""
+    key = os.fspath(path)
+    if key not in _RESOLVED:
+        _remember(key, os.path.realpath(key))
+    return _RESOLVED[key]
+
+
+def _remember(path: str, real: str) -> None:
+    if len(_RESOLVED) > 256:  # memory stays flat however many files there are
+        _RESOLVED.clear()
+    _RESOLVED[path] = real
 
 
 @dataclass
@@ -30,8 +43,10 @@ class Discovery:
     def __post_init__(self) -> None:
         self._seen: set[str] = set()
 
-    def first_time(self, path: Path) -> bool:
-        key = real_path(path)  # never raises, even on a symlink loop
+    def first_time(self, path: Path, real: str | None = None) -> bool:
+        if real is not None:
+            _remember(os.fspath(path), real)
+        key = real_path(path)
         if key in self._seen:
             return False
         self._seen.add(key)
@@ -64,6 +79,7 @@ def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
     stack = [top]
     while stack:
         folder = stack.pop()
+        real_folder = os.path.realpath(folder)  # a plain file in it resolves to real/name
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
@@ -82,9 +98,17 @@ def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
             kind = _special(entry)
             if kind is not None:
                 found.skipped.append((Path(entry.path), kind))
-            elif found.first_time(Path(entry.path)):
+            elif found.first_time(Path(entry.path), None if _maybe_symlink(entry)
+                                  else os.path.join(real_folder, entry.name)):
                 yield Path(entry.path), False
         stack.extend(reversed(subfolders))
+
+
+def _maybe_symlink(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # cannot tell: resolve it
+        return True
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
