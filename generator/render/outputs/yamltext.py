@@ -62,7 +62,9 @@ def scalar(value: Any, flow: bool) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if _plain_allowed(value, flow):
         return value
-    return "'" + value.replace("'", "''") + "'"
+    if "'" in value:  # ruamel.yaml then picks its own quoting
+        raise Unsupported("a quote in a string that needs quoting")
+    return "'" + value + "'"
 
 
 def _key(key: Any) -> str:
