@@ -12,6 +12,7 @@ so an unusual value is never guessed at. tests/test_yaml_text.py holds the two t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -33,6 +34,7 @@ class Unsupported(Exception):
     """A shape or value this writer does not claim to write as ruamel.yaml would."""
 
 
+@lru_cache(maxsize=8192)  # the same keys and values recur in every document
 def _plain_allowed(text: str, flow: bool) -> bool:
     """Whether ruamel.yaml writes `text` (printable ASCII, one line) as a plain scalar."""
     first = text[0]
