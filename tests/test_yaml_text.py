@@ -13,8 +13,13 @@ import pytest
 import yaml
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from generator.render.outputs.compose import _quote_tricky, dump_yaml, mapping, ruamel_text, \
-    sequence
+from generator.render.outputs.compose import (
+    _quote_tricky,
+    dump_yaml,
+    mapping,
+    ruamel_text,
+    sequence,
+)
 from generator.render.outputs.yamltext import Unsupported, document_text
 
 VALUES = [
