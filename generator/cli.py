@@ -220,7 +220,7 @@ def rendered(args: argparse.Namespace):
 
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     from generator.render.update import record_plan, refuse_overwrites
-    from generator.render.writer import plan, write
+    from generator.render.writer import DONE, plan, write
 
     answers_path, out_dir, profile, files = rendered(args)
     if args.check:
@@ -231,7 +231,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     record = record_plan(files, out_dir)
     planned = write([*planned, record], force=args.force, may_replace=frozenset({record.path}))
     for item in planned:
-        print(f"{item.status:>9}  {item.path}", file=out)
+        print(f"{DONE[item.status]:>9}  {item.path}", file=out)
     if out_dir.resolve() != answers_path.resolve().parent:
         print(f"note: {out_dir} is not the build context ({answers_path.parent}): to build, "
               "render into the service's folder, where .dockerignore and compose's "
@@ -260,7 +260,7 @@ def report_check(files: dict[str, str], out_dir: Path, profile, args: argparse.N
 
 def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
     from generator.render.update import checked_update, conflict_report, plan_update
-    from generator.render.writer import write
+    from generator.render.writer import DONE, write
 
     answers_path, out_dir, profile, files = rendered(args)
     if args.check:
@@ -269,7 +269,7 @@ def cmd_update(args: argparse.Namespace, out: TextIO) -> int:
     write(update.writes(), force=True)
     for item in update.files:
         print(f"{item.action:>9}  {item.planned.path}", file=out)
-    print(f"{update.record.status:>9}  {update.record.path}", file=out)
+    print(f"{DONE[update.record.status]:>9}  {update.record.path}", file=out)
     for name in update.gone:
         print(f"     gone  {out_dir / name} (no longer rendered; left as it is)", file=out)
     for line in conflict_report(update):
@@ -386,6 +386,8 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
             raise
         raise UserError("needs questionary: reinstall tightship (pip install tightship)",
                         field="new") from None
+    from generator.render.writer import DONE
+
     root = Path(args.dir)
     if root.exists() and not root.is_dir():
         raise UserError(f"{root} is not a folder", field="new")
@@ -394,7 +396,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
         print("nothing written", file=out)
         return 1
     for item in result.planned:
-        print(f"{item.status:>9}  {item.path}", file=out)
+        print(f"{DONE[item.status]:>9}  {item.path}", file=out)
     option = "" if args.profile == "default" else f" --profile {args.profile}"
     print(f"Re-render without questions: tightship render --answers {result.answers_path}"
           f"{option}", file=out)

@@ -77,12 +77,13 @@ def test_changed_file_is_not_overwritten_without_force(tmp_path):
     result = run_cli("render", cwd=service)
     assert result.code == 1
     assert "--force" in result.err
+    assert "error: conflict: " in result.err and "Dockerfile" in result.err
     assert (service / "Dockerfile").read_text() == "FROM scratch\n"
     assert not (service / ".dockerignore").exists()  # all or nothing
 
     forced = run_cli("render", "--force", cwd=service)
     assert forced.code == 0
-    assert "update" in forced.out
+    assert "  replace  Dockerfile" in forced.out.splitlines()
     assert (service / "Dockerfile").read_text().startswith("# hello-python")
 
 

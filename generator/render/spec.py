@@ -17,7 +17,7 @@ from generator.render.answers import Answers
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
-from generator.render.validation import fail
+from generator.render.validation import field_error
 from generator.render.volumes import Volume, build_volumes
 from generator.runtimes import RUNTIMES
 from generator.values import (
@@ -170,7 +170,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     layers = answers.layers
 
     def error(message: str, *path: Any) -> UserError:
-        return fail(message, layers, list(path))
+        return field_error(message, layers, list(path))
 
     runtime = a["runtime"]
     offered = profile.versions(runtime)
@@ -314,10 +314,10 @@ def _check_tool(facts: dict, profile: Profile, error) -> None:
     if pinned and pinned.get("image"):
         image = profile.images.get(pinned["image"])
         if image is None:
-            raise fail(f"no image '{pinned['image']}' under images", profile.layers,
+            raise field_error(f"no image '{pinned['image']}' under images", profile.layers,
                        ["build_tools", tool, "image"])
         if not image.ref.allowed_by(profile.allowed_registries):
-            raise fail(f"image {image.ref.written} is not from an allowed registry (B02)",
+            raise field_error(f"image {image.ref.written} is not from an allowed registry (B02)",
                        profile.layers, ["build_tools", tool, "image"])
 
 
