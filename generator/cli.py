@@ -77,8 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                     "finding at or above --fail-on is not suppressed.")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="files or folders to check (default: .)")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text",
-                       help="report format (default: text)")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                       help="report format (default: text; github: annotations for Actions)")
     check.add_argument("--output", metavar="FILE", help="write the report here, not stdout")
     check.add_argument("--fail-on", choices=("low", "medium", "high", "critical"),
                        help="lowest severity that fails (default: the profile's fail_on)")
