@@ -102,7 +102,7 @@ def test_a_full_run_of_each_runtime_writes_the_examples_answers(tmp_path, name):
     written = load_answers(root / ANSWERS_FILE).data
     assert written == load_answers(EXAMPLES / name / ANSWERS_FILE).data
     assert_render_reproduces(root)
-    assert {p.relative for p in result.planned} <= set(tree(root))
+    assert result.planned and {p.relative for p in result.planned} <= set(tree(root))
     # The summary came before anything was written, and named each file's fate.
     said = wizard.said
     assert "Summary: tightship.yaml" in said and "What the files do:" in said

@@ -66,8 +66,20 @@ def _control_characters(data: Any, path: list[Any]) -> list[Any] | None:
     return None
 
 
+# The format version an answers file or profile may state in its `schema:` key.
+FORMAT_VERSION = 1
+
+
+def _newer_format(data: Any, layers: Sequence[Layer]) -> None:
+    version = data.get("schema") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise field_error(f"format version {version} is newer than this tightship reads "
+                          f"(up to {FORMAT_VERSION}): upgrade tightship", layers, ["schema"])
+
+
 def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
     """Raise a UserError for the most relevant schema violation in `data`, if any."""
+    _newer_format(data, layers)
     bad = _control_characters(data, [])
     if bad is not None:
         raise field_error("contains a control character (newline, NUL, ...); values must be one "
