@@ -21,6 +21,7 @@ ALLOWED = {
     "render": {"check", "runtimes"},
     "wizard": {"render", "check", "runtimes"},
     "engine": {"render", "check", "runtimes"},
+    "api": {"render", "check", "runtimes"},
     "cli": {"render", "check", "wizard", "engine", "runtimes"},
 }
 # the only render modules that may reach into check (the self-check)
