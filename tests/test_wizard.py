@@ -335,9 +335,9 @@ def test_an_existing_answers_file_gives_the_defaults_and_keeps_unasked_keys(tmp_
 
 
 def test_the_cli_reports_ctrl_c_and_end_of_input_in_one_line(tmp_path, monkeypatch):
-    import generator.cli
+    import generator.cli.project
 
-    monkeypatch.setattr(generator.cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(generator.cli.project, "has_terminal", lambda: True)
     root = fresh_example("python", tmp_path)
     before = tree(root)
     with pipe_session() as pipe:
@@ -357,9 +357,9 @@ def test_the_cli_reports_ctrl_c_and_end_of_input_in_one_line(tmp_path, monkeypat
 
 
 def test_the_cli_writes_and_says_how_to_render_again(tmp_path, monkeypatch):
-    import generator.cli
+    import generator.cli.project
 
-    monkeypatch.setattr(generator.cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(generator.cli.project, "has_terminal", lambda: True)
     root = fresh_example("go", tmp_path)
     with pipe_session() as pipe:
         pipe.send_text(ENTER * 16)

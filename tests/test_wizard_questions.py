@@ -252,9 +252,9 @@ def test_without_a_terminal_new_stops_at_once_and_points_at_render(tmp_path):
 
 
 def test_new_refuses_a_file_for_a_folder(tmp_path, monkeypatch):
-    import generator.cli
+    import generator.cli.project
 
-    monkeypatch.setattr(generator.cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(generator.cli.project, "has_terminal", lambda: True)
     target = tmp_path / "file"
     target.write_text("x")
     result = run_cli("new", str(target))
