@@ -18,9 +18,13 @@ def _parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser(
         "render", help="render a service's files from its answers file and a profile",
-        description="Render the Dockerfile, .dockerignore, compose.yaml, Kubernetes manifests, "
-                    "seccomp and AppArmor profiles and CI gate for the service described by an "
-                    "answers file, with the profile's approved base images pinned by digest.")
+        description="Render, for the service an answers file describes: the Dockerfile, "
+                    ".dockerignore, compose.yaml, Kubernetes manifests (k8s/), Podman Quadlet "
+                    "units (quadlet/), the seccomp.json and AppArmor (apparmor/) profiles, the "
+                    "CI gate script "
+                    "(ci/) and the record of this render (.tightship/rendered.json), with the "
+                    "profile's approved base images pinned by digest. All or nothing; a file "
+                    "that differs is a conflict and is replaced only with --force.")
     render.add_argument("--answers", default="tightship.yaml", metavar="FILE",
                         help="the answers file (default: tightship.yaml)")
     render.add_argument("--profile", default="default", metavar="NAME|PATH",
