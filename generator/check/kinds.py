@@ -17,6 +17,7 @@ from generator.check.model import (
     DOCKERFILE,
     DOCKERIGNORE,
     KUBERNETES,
+    PIPELINE,
     SECCOMP,
 )
 
@@ -42,6 +43,9 @@ def kind_from_name(name: str) -> str | None:
         return None if lower.rsplit(".", 1)[-1] in NOT_DOCKERFILE_SUFFIXES else DOCKERFILE
     if lower == "daemon.json":
         return DAEMON
+    if lower.endswith(".sh") or lower in (".gitlab-ci.yml", ".gitlab-ci.yaml") or \
+            _in_workflows(name):
+        return PIPELINE
     if lower.endswith((".yaml", ".yml")):
         return "yaml"
     if lower.endswith(".json"):
@@ -51,6 +55,13 @@ def kind_from_name(name: str) -> str | None:
     if "." not in base:
         return "text"
     return None
+
+
+def _in_workflows(name: str) -> bool:
+    """A GitHub Actions workflow: .github/workflows/*.yml."""
+    parts = name.replace("\\", "/").lower().split("/")
+    return len(parts) >= 3 and parts[-3:-1] == [".github", "workflows"] and \
+        parts[-1].endswith((".yml", ".yaml"))
 
 
 def kind_of(name: str, text: str) -> str | None:

@@ -22,8 +22,10 @@ KUBERNETES = "kubernetes"
 SECCOMP = "seccomp"
 APPARMOR = "apparmor"
 DAEMON = "daemon"
+PIPELINE = "pipeline"  # CI gate scripts and pipeline definitions (shell, GitHub, GitLab)
 ANY = "any"  # rules about the check itself (parse errors, suppressions)
-KINDS = (DOCKERFILE, DOCKERIGNORE, COMPOSE, KUBERNETES, SECCOMP, APPARMOR, DAEMON)
+KINDS = (DOCKERFILE, DOCKERIGNORE, COMPOSE, KUBERNETES, SECCOMP, APPARMOR, DAEMON,
+         PIPELINE)
 
 
 def severity_rank(severity: str) -> int:

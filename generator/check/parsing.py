@@ -17,6 +17,7 @@ from generator.check.model import (
     DOCKERFILE,
     DOCKERIGNORE,
     KUBERNETES,
+    PIPELINE,
     SECCOMP,
 )
 from generator.check.read import ParseFailure
@@ -134,7 +135,7 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
     if kind == APPARMOR:
         _balanced(text)
         return [TextDoc(name, text.splitlines())]
-    if kind == DOCKERIGNORE:
+    if kind in (DOCKERIGNORE, PIPELINE):
         return [TextDoc(name, text.splitlines())]
     if kind in (SECCOMP, DAEMON):
         node = parse_json(name, text, positions=positions)

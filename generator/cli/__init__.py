@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from generator.cli.checking import cmd_check, cmd_rules
-from generator.cli.engine import cmd_pin, cmd_seccomp, cmd_verify
+from generator.cli.engine import cmd_deploy_digest, cmd_pin, cmd_seccomp, cmd_verify
 from generator.cli.parser import _parser
 from generator.cli.project import cmd_new, cmd_profiles, cmd_render, cmd_schema, cmd_update
 from generator.errors import TightshipError
@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
 
 COMMANDS = {"render": cmd_render, "update": cmd_update, "new": cmd_new, "check": cmd_check,
             "rules": cmd_rules, "pin": cmd_pin, "verify": cmd_verify,
+            "deploy-digest": cmd_deploy_digest,
             "profiles": cmd_profiles, "schema": cmd_schema}
 
 COMMANDS["seccomp"] = cmd_seccomp

@@ -97,3 +97,16 @@ def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
     print(f"wrote {args.out}: {result.count} syscalls allowed{compared}; healthy under it "
           f"({result.seconds:.0f}s)", file=out)
     return 0
+
+
+def cmd_deploy_digest(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.deploy_digest import write_overlay
+    from generator.render.pipeline import load_spec
+
+    answers_path = Path(args.answers)
+    spec, _ = load_spec(answers_path, args.profile)
+    path = write_overlay(spec, Path(args.out) if args.out else answers_path.parent,
+                         args.image, args.digest)
+    print(f"   wrote  {path}: {spec.run.image.repository} -> {args.image}@{args.digest}",
+          file=out)
+    return 0

@@ -96,6 +96,17 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 if any digest moved")
 
+    deploy = commands.add_parser(
+        "deploy-digest", help="point the Kubernetes deployment at a pushed image's digest",
+        description="Write k8s-deploy/kustomization.yaml: an overlay of k8s/ whose images: "
+                    "entry names the pushed image by digest (kubectl apply -k k8s-deploy). "
+                    "render never writes it, so it is never drift.")
+    deploy.add_argument("--answers", default="tightship.yaml", help="the answers file")
+    deploy.add_argument("--profile", default="default", help="built-in name or profile path")
+    deploy.add_argument("--out", help="the output folder (default: the answers' folder)")
+    deploy.add_argument("--image", required=True, help="the name the image was pushed as")
+    deploy.add_argument("--digest", required=True, help="the pushed digest (sha256:...)")
+
     verify = commands.add_parser(
         "verify", help="build and run the rendered service on a Docker engine and prove it",
         description="Build the rendered Dockerfile, run it with compose.yaml's settings, and "

@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.imageref import ImageRef, parse_ref
+from generator.render.signatures import Signature, build_signature
 from generator.render.validation import field_error, validate
 from generator.resources import data_dir
 from generator.yamlio import Layer, load_file, locate, to_plain
@@ -43,6 +44,7 @@ class BaseImage:
     shell: bool
     packages: str  # "apt" or "none"
     user: ImageUser | None
+    signature: Signature | None = None  # H03: how the gate verifies it; None: not named
 
     @property
     def pinned_ref(self) -> str:
@@ -180,6 +182,7 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
             key=key, ref=ref, digest=entry["digest"], pinned=entry["pinned"],
             shell=entry["shell"], packages=entry["packages"],
             user=ImageUser(user["uid"], user["gid"]) if user else None,
+            signature=build_signature(entry.get("signature"), key, layers),
         )
 
     def image(runtime: str, version: str, role: str) -> BaseImage | None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.messages import shown
+from generator.render.groups_cache import cached_groups
 from generator.render.profiles import Profile
 from generator.render.validation import field_error
 from generator.resources import data_dir
@@ -113,6 +114,10 @@ def load_groups(folder: Path | str | None = None) -> GroupSet:
 
 @lru_cache(maxsize=8)
 def _load_groups(folder: str) -> GroupSet:
+    return cached_groups(Path(folder), lambda: _build_groups(folder))
+
+
+def _build_groups(folder: str) -> GroupSet:
     path = Path(folder)
     if not path.is_dir():
         raise UserError(f"syscall group folder {folder} does not exist", field="seccomp.groups")
