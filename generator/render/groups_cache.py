@@ -16,12 +16,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator import __version__
-
-if TYPE_CHECKING:
-    from generator.render.seccomp_groups import GroupSet
+from generator.render.group_model import Group, GroupSet, Special
 
 FORMAT = 1
 
@@ -84,8 +82,6 @@ def _tuples(value: Any) -> Any:
 
 
 def _from_json(data: dict, folder: str) -> GroupSet:
-    from generator.render.seccomp_groups import Group, GroupSet, Special
-
     groups = {g["name"]: Group(g["name"], g["description"], g["file"], _tuples(g["syscalls"]))
               for g in data["groups"]}
     special = {s["name"]: Special(s["name"], s["group"], s["why"], _tuples(s["args"]),

@@ -25,6 +25,7 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.messages import shown
+from generator.render.group_model import Group, GroupSet, Special
 from generator.render.groups_cache import cached_groups
 from generator.render.profiles import Profile
 from generator.render.validation import field_error
@@ -74,34 +75,6 @@ def is_syscall(name: str) -> bool:
 
 
 # --- groups ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Special:
-    """How one syscall is handled when it is not simply allowed."""
-
-    name: str
-    group: str
-    why: str
-    args: tuple[tuple[tuple[tuple[str, Any], ...], ...], ...]  # alternatives; each ANDs its args
-    errno: int | None
-
-
-@dataclass(frozen=True)
-class Group:
-    name: str
-    description: str
-    file: str
-    syscalls: tuple[str, ...]  # every name the group asks for, in file order
-
-
-@dataclass(frozen=True)
-class GroupSet:
-    folder: str
-    groups: dict[str, Group]
-    special: dict[str, Special]  # name -> its rule, from whichever group defines it
-    dangerous: dict[str, str]  # name -> why it is never allowed by a group
-    dangerous_with_args: frozenset[str]  # dangerous names a group may allow by argument
-
 
 def builtin_groups_dir() -> Path:
     return data_dir("profiles") / "seccomp"

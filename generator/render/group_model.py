@@ -1,0 +1,34 @@
+"""The syscall groups as loaded: what seccomp_groups builds and groups_cache stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Special:
+    """How one syscall is handled when it is not simply allowed."""
+
+    name: str
+    group: str
+    why: str
+    args: tuple[tuple[tuple[tuple[str, Any], ...], ...], ...]  # alternatives; each ANDs its args
+    errno: int | None
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    description: str
+    file: str
+    syscalls: tuple[str, ...]  # every name the group asks for, in file order
+
+
+@dataclass(frozen=True)
+class GroupSet:
+    folder: str
+    groups: dict[str, Group]
+    special: dict[str, Special]  # name -> its rule, from whichever group defines it
+    dangerous: dict[str, str]  # name -> why it is never allowed by a group
+    dangerous_with_args: frozenset[str]  # dangerous names a group may allow by argument
