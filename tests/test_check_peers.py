@@ -14,6 +14,9 @@ import pytest
 
 from generator.check.rules import ALL_RULES
 
+# checkov and hadolint run over the whole corpus: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"
 OUT_OF_SCOPE = (REPO / "docs" / "out-of-scope.md").read_text()

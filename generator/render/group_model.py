@@ -1,4 +1,4 @@
-"""What the seccomp group files hold, once read: shared by the loader and its cache."""
+"""The syscall groups as loaded: what seccomp_groups builds and groups_cache stores."""
 
 from __future__ import annotations
 
