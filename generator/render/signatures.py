@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.render.validation import fail
+from generator.render.validation import field_error
 from generator.yamlio import Layer
 
 # method -> (fields it needs, groups of which exactly one is needed, fields it accepts)
@@ -43,14 +43,14 @@ def build_signature(entry: dict | None, key: str, layers: Sequence[Layer]) -> Si
     accepted = {"method", *needed, *(f for group in one_of for f in group)}
     for name in sorted(entry):
         if name not in accepted:
-            raise fail(f"'{name}' does not apply to method {method} (it takes: "
+            raise field_error(f"'{name}' does not apply to method {method} (it takes: "
                        f"{', '.join(sorted(accepted - {'method'}))})", layers, [*path, name])
     for name in needed:
         if name not in entry:
-            raise fail(f"is required for method {method}", layers, [*path, name], path)
+            raise field_error(f"is required for method {method}", layers, [*path, name], path)
     for group in one_of:
         given = [f for f in group if f in entry]
         if len(given) != 1:
-            raise fail(f"method {method} takes exactly one of: {', '.join(group)}", layers,
+            raise field_error(f"method {method} takes exactly one of: {', '.join(group)}", layers,
                        [*path, given[-1]] if given else path)
     return Signature(**entry)

@@ -17,7 +17,7 @@ from generator.render.answers import Answers
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
-from generator.render.validation import fail
+from generator.render.validation import field_error
 from generator.render.volumes import Volume, build_volumes
 from generator.runtimes import RUNTIMES
 from generator.values import (
@@ -80,7 +80,7 @@ class CiGate:
     def from_profile(cls, profile: Profile) -> "CiGate":
         ci = profile.data.get("ci") or {}
         if ci.get("content_trust"):
-            raise fail("Docker Content Trust is retired and checks nothing any more: remove "
+            raise field_error("Docker Content Trust is retired and checks nothing any more: remove "
                        "it and name each base image's signature (images.KEY.signature)",
                        profile.layers, ["ci", "content_trust"])
         attest = ci.get("attestations") or {}
@@ -183,7 +183,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     layers = answers.layers
 
     def error(message: str, *path: Any) -> UserError:
-        return fail(message, layers, list(path))
+        return field_error(message, layers, list(path))
 
     runtime = a["runtime"]
     offered = profile.versions(runtime)
@@ -327,10 +327,10 @@ def _check_tool(facts: dict, profile: Profile, error) -> None:
     if pinned and pinned.get("image"):
         image = profile.images.get(pinned["image"])
         if image is None:
-            raise fail(f"no image '{pinned['image']}' under images", profile.layers,
+            raise field_error(f"no image '{pinned['image']}' under images", profile.layers,
                        ["build_tools", tool, "image"])
         if not image.ref.allowed_by(profile.allowed_registries):
-            raise fail(f"image {image.ref.written} is not from an allowed registry (B02)",
+            raise field_error(f"image {image.ref.written} is not from an allowed registry (B02)",
                        profile.layers, ["build_tools", tool, "image"])
 
 
