@@ -259,13 +259,13 @@ def bracketed_host(address: str) -> str:
     return f"[{address}]" if ":" in address else address
 
 
-def _internal(spec: Spec) -> bool:
+def internal_network(spec: Spec) -> bool:
     """R14: no route out unless the service declares egress or publishes ports on the host."""
     return not spec.run.has_egress and not spec.run.publish
 
 
 def _network(spec: Spec) -> CommentedMap:
-    if _internal(spec):
+    if internal_network(spec):
         return mapping(("internal", True, "R14: no egress declared, so no route out"))
     if spec.run.has_egress:
         why = ("R14: not internal: the service declares egress (compose cannot narrow it to "
