@@ -27,11 +27,13 @@ engine:
 	bash .ci/engine-up.sh
 
 test: setup-test
+	$(BIN)/ruff check generator tests bench
 	@if [ "$$(id -u)" = 0 ] && [ "$${TIGHTSHIP_NO_ENGINE:-}" != 1 ]; then bash .ci/engine-up.sh; fi
 	$(BIN)/python -m pytest
 
 # The inner loop: no engine, no slow peers' tools, the fixed fuzz sample.
 test-fast: setup-test
+	$(BIN)/ruff check generator tests bench
 	$(BIN)/python -m pytest -m "not engine and not slow" -q
 
 lint: setup-test

@@ -94,6 +94,21 @@ def timed(label: str, files: int, run) -> float | None:
     return cpu_rate
 
 
+def memory(root: Path, copies: int, ctx: Context) -> None:
+    """Peak memory (tracemalloc) checking one copy, then all: flat when files are let go."""
+    import tracemalloc
+
+    peaks = []
+    for label, target in (("1 copy", root / "c0000"), (f"{copies} copies", root)):
+        tracemalloc.start()
+        findings, files = check_paths([target], ctx)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        print(f"{'peak memory, ' + label:<44} {files:>6} files {peaks[-1] / 2**20:8.1f} MiB "
+              f"({len(findings)} findings)")
+    print(f"{'':<44} {copies} times the files: {peaks[1] / peaks[0]:.1f} times the memory")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=15,
@@ -116,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         in_process = timed("tightship check (in-process, all kinds)", total,
                            lambda: found.extend(check_paths([root], ctx)[0]))
         print(f"{'':<44} {len(found)} findings")
+        memory(root, args.copies, ctx)
         cli = [sys.executable, "-m", "generator", "check", "--format", "json",
                "--output", os.devnull, str(root)]
         timed("tightship check (CLI, cold start)", total,

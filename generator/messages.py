@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 # Enough to recognise a value; a 100 kB value echoed whole would bury the message.
@@ -20,3 +22,19 @@ def clip(text: str, limit: int = MAX_SHOWN) -> str:
 def shown(value: Any, limit: int = MAX_SHOWN) -> str:
     """repr() of a value for a message, cut to `limit` characters."""
     return clip(repr(value), limit)
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def dotted(path: Iterable[Any]) -> str:
+    """`("build", "sources", 0)` → `build.sources[0]`: how fields are named in messages."""
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        elif _PLAIN_KEY.match(str(step)):
+            text += ("." if text else "") + str(step)
+        else:  # odd keys are quoted, so a message stays one printable line
+            text += f"[{str(step)!r}]"
+    return text

@@ -22,6 +22,7 @@ from ruamel.yaml.events import (
 )
 
 from generator.errors import UserError
+from generator.messages import dotted
 
 # An answers file is about a hundred values and a profile a few hundred: these leave room.
 MAX_NODES = 10_000  # values once every alias is expanded
@@ -52,8 +53,6 @@ class _Open:
 
 
 def _field(frames: list[_Open]) -> str | None:
-    from generator.yamlio import dotted  # yamlio calls this module first
-
     path = [frame.step for frame in frames if frame.step is not None]
     return dotted(path) or None
 

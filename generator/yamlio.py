@@ -6,7 +6,6 @@ comments, which `pin` relies on when it rewrites a profile).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from generator.errors import UserError
+from generator.messages import dotted as dotted  # field names in messages; kept importable here
 from generator.yamlbounds import check_bounds
 
 
@@ -73,22 +73,6 @@ def line_of(node: Any, path: Iterable[Any]) -> int | None:
     if line is None and isinstance(node, (CommentedMap, CommentedSeq)):
         line = node.lc.line + 1
     return line
-
-
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-
-def dotted(path: Iterable[Any]) -> str:
-    """`("build", "sources", 0)` → `build.sources[0]`: how fields are named in messages."""
-    text = ""
-    for step in path:
-        if isinstance(step, int):
-            text += f"[{step}]"
-        elif _PLAIN_KEY.match(str(step)):
-            text += ("." if text else "") + str(step)
-        else:  # odd keys are quoted, so a message stays one printable line
-            text += f"[{str(step)!r}]"
-    return text
 
 
 def to_plain(node: Any) -> Any:

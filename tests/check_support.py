@@ -10,6 +10,7 @@ from generator.check.model import (
     DOCKERFILE,
     DOCKERIGNORE,
     KUBERNETES,
+    PIPELINE,
     SECCOMP,
     Context,
     Rule,
@@ -17,7 +18,8 @@ from generator.check.model import (
 
 EXAMPLE_NAMES = {DOCKERFILE: "Dockerfile", DOCKERIGNORE: ".dockerignore",
                  COMPOSE: "compose.yaml", KUBERNETES: "k8s/manifest.yaml",
-                 SECCOMP: "seccomp.json", APPARMOR: "apparmor/app", DAEMON: "daemon.json"}
+                 SECCOMP: "seccomp.json", APPARMOR: "apparmor/app", DAEMON: "daemon.json",
+                 PIPELINE: "ci/gate.sh"}
 
 
 def name_for(rule: Rule, text: str) -> str:

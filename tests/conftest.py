@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ from hypothesis import settings
 sys.path.insert(0, str(Path(__file__).parent))
 
 import engine_support
+
+# The tests' cached syscall groups stay out of the user's own cache folder.
+os.environ.setdefault("TIGHTSHIP_CACHE_DIR", tempfile.mkdtemp(prefix="tightship-cache-"))
 
 # Under CI the property tests replay the same examples every run, so a gate never flips on
 # chance; elsewhere each run explores new ones (TIGHTSHIP_FUZZ_EXAMPLES hunts longer).

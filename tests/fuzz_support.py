@@ -26,6 +26,7 @@ from typing import Any
 
 from dockerfile_parse import DockerfileParser
 from hypothesis import strategies as st
+from quadlet_support import parse_unit
 from ruamel.yaml import YAML
 
 from generator.check.checker import SelfCheckError
@@ -175,6 +176,17 @@ def _yaml_docs(text: str) -> list:
 class Baseline:
     instructions: list[str]
     yaml_keys: dict[str, Any]  # file -> top keys per document
+    unit_keys: list[tuple[str, str]]  # the Quadlet unit's (section, key), in order
+
+
+def _unit_keys(files: dict[str, str]) -> list[tuple[str, str]]:
+    """The Quadlet unit's settings; a line systemd would join to the next (a trailing `\\`)
+    or a lone `%` (a specifier) would change what they say."""
+    (text,) = [t for name, t in files.items() if name.endswith(".container")]
+    for line in text.splitlines():
+        assert not line.endswith("\\"), f"a continued line: {line!r}"
+        assert "%" not in line.replace("%%", "").replace("%h/", ""), f"a specifier: {line!r}"
+    return [(section, key) for section, items in parse_unit(text).items() for key, _ in items]
 
 
 @cache
@@ -188,6 +200,7 @@ def _baseline_of(answers: dict) -> Baseline:
         instructions=_instructions(files["Dockerfile"]),
         yaml_keys={name: [sorted(d) if isinstance(d, dict) else None for d in _yaml_docs(text)]
                    for name, text in files.items() if name.endswith(".yaml")},
+        unit_keys=_unit_keys(files),
     )
 
 
@@ -231,6 +244,8 @@ def attempt(field: str, text: str, *, compile_apparmor: bool = False) -> str:
         if field.startswith("healthcheck.command") and \
                 answers["healthcheck"]["command"] not in forms:
             return "escaped: the HEALTHCHECK is not the answers' command"
+        if _unit_keys(files) != want.unit_keys:
+            return "escaped: the Quadlet unit's keys changed"
         compose = _yaml_docs(files["compose.yaml"])[0]
         test = compose["services"][answers["service"]]["healthcheck"]["test"]
         if any("$" in w.replace("$$", "") for w in test):

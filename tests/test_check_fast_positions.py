@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import checker
+from generator.check import yamlread
 from generator.check.checker import check_paths, check_texts
 from generator.check.model import Context
 from generator.render.pipeline import render_service
@@ -17,7 +17,7 @@ FOLDERS = [ROOT / "tests" / "corpus", ROOT / "tests" / "peers", ROOT / "examples
 
 
 def _findings(fast: bool, monkeypatch: pytest.MonkeyPatch, run) -> list[tuple]:
-    monkeypatch.setattr(checker, "POSITIONS_BY_LIBYAML", fast)
+    monkeypatch.setattr(yamlread, "POSITIONS_BY_LIBYAML", fast)
     return [(f.rule, f.file, f.line, f.column, f.message, f.suppressed) for f in run()]
 
 

@@ -23,7 +23,10 @@ CASES = [
     ("k8s/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\n"
                                "kind: Kustomization\n", "kubernetes"),
     ("tightship.yaml", "service: x\nruntime: go\n", None),
-    (".github/workflows/ci.yml", "on: push\njobs: {}\n", None),
+    (".github/workflows/ci.yml", "on: push\njobs: {}\n", "pipeline"),  # TS-H03 reads it
+    (".gitlab-ci.yml", "build:\n  script: [make]\n", "pipeline"),
+    ("ci/tightship-gate.sh", "#!/bin/sh\n", "pipeline"),
+    ("docs/workflows/ci.yml", "on: push\njobs: {}\n", None),
     ("seccomp.json", '{"defaultAction": "SCMP_ACT_ERRNO"}', "seccomp"),
     ("profiles/broken-seccomp.json", '{"defaultAction": ', "seccomp"),
     ("schemas/answers.schema.json", '{"properties": {"syscalls": {"type": "object"}}}', None),

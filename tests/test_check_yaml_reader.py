@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from generator.check.checker import _plain_yaml_stream
+from generator.check.yamlread import _plain_yaml_stream
 from generator.render.pipeline import render_service
 
 REPO = Path(__file__).resolve().parent.parent

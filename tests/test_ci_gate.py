@@ -55,7 +55,7 @@ def _gate_profile(tmp_path: Path, engine_profile: Path) -> Path:
     profile.write_text(
         f"name: gate\nextends: {engine_profile}\n"
         "ci:\n"
-        "  content_trust: false   # the local registry serves no trust data\n"
+
         "  scan: [docker, image, inspect, --format, 'scanned {{.Id}}', '{image}']\n"
         "  sbom: [docker, image, history, --no-trunc, '{image}']\n"
         "  sbom_file: sbom.txt\n")

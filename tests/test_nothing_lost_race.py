@@ -69,7 +69,7 @@ def _one_winner(results, refs, out) -> None:
     assert len(winners) == 1, codes
     (loser,) = set(INTERVALS) - set(winners)
     assert codes[loser] == 1, results[loser].stderr
-    assert "would overwrite files that differ" in results[loser].stderr
+    assert "conflict: would overwrite files that differ from this render" in results[loser].stderr
     assert snapshot(out) == refs[winners[0]]  # every file from one run, none of the other's
 
 

@@ -77,12 +77,13 @@ def test_changed_file_is_not_overwritten_without_force(tmp_path):
     result = run_cli("render", cwd=service)
     assert result.code == 1
     assert "--force" in result.err
+    assert "error: conflict: " in result.err and "Dockerfile" in result.err
     assert (service / "Dockerfile").read_text() == "FROM scratch\n"
     assert not (service / ".dockerignore").exists()  # all or nothing
 
     forced = run_cli("render", "--force", cwd=service)
     assert forced.code == 0
-    assert "update" in forced.out
+    assert "  replace  Dockerfile" in forced.out.splitlines()
     assert (service / "Dockerfile").read_text().startswith("# hello-python")
 
 
@@ -123,6 +124,18 @@ def test_version_and_help():
     assert helptext.code == 0
     for command in ("render", "profiles"):
         assert command in helptext.out
+
+
+def test_render_help_names_every_kind_of_file_it_writes(tmp_path):
+    helptext = " ".join(run_subprocess("render", "--help").out.split())
+    service = copy_example("python", tmp_path)
+    assert run_cli("render", "--out", str(tmp_path / "out"), cwd=service).code == 0
+    tops = {p.relative_to(tmp_path / "out").parts[0] for p in (tmp_path / "out").rglob("*")
+            if p.is_file()}
+    assert len(tops) > 8
+    for top in tops:  # a file at the top, or a folder such as k8s/ or quadlet/
+        name = top if (tmp_path / "out" / top).is_file() else f"{top}/"
+        assert name in helptext, name
 
 
 def test_profiles_lists_builtin_profiles_with_images_and_pin_dates():

@@ -37,7 +37,7 @@ def json_strings(data: object) -> list[str]:
 # Words that are spelled like a runtime but are not one, each with why.
 NOT_A_RUNTIME = {
     # file name suffixes of sources, which `check` never reads as a Dockerfile
-    ("generator/check/checker.py", "go"), ("generator/check/checker.py", "java"),
+    ("generator/check/kinds.py", "go"), ("generator/check/kinds.py", "java"),
     # the `go` command, whose -insecure flag check reports in any RUN
     ("generator/check/rules/b05_signed_packages.py", "go"),
 }

@@ -32,6 +32,7 @@ def test_field_never_escapes(field):
     ("command[0]", "app\\"), ("healthcheck.command[1]", "${HOME}"),
     ("build.sources[0]", "--link"), ("writable[1]", "/usr/lib"), ("env.MODE", "a b"),
     ("build.command[4]", "<<EOF"), ("labels.description", "x\nLABEL y=z"),
+    ("healthcheck.command[1]", "%h"), ("writable[1]", "/srv/%n"), ("writable[1]", "/srv/a\\"),
 ])
 def test_known_attacks(field, text):
     """The attacks found by hand: each is refused or rendered harmless, AppArmor compiled."""
@@ -45,3 +46,12 @@ def test_the_harness_sees_an_escape(monkeypatch):
 
     monkeypatch.setattr(compose, "no_interpolation", lambda node: node)
     assert fuzz_support.attempt("healthcheck.command[1]", "$HOME").startswith("escaped")
+
+
+def test_the_harness_sees_a_systemd_specifier(monkeypatch):
+    """With the unit's `%%` escaping taken away, a `%h` in a health-check word escapes."""
+    from generator.render.outputs import quadlet
+
+    monkeypatch.setattr(quadlet, "unit_value", lambda text: text)
+    verdict = fuzz_support.attempt("healthcheck.command[1]", "%h")
+    assert verdict.startswith("escaped") and "a specifier" in verdict

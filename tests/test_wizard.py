@@ -102,7 +102,7 @@ def test_a_full_run_of_each_runtime_writes_the_examples_answers(tmp_path, name):
     written = load_answers(root / ANSWERS_FILE).data
     assert written == load_answers(EXAMPLES / name / ANSWERS_FILE).data
     assert_render_reproduces(root)
-    assert {p.relative for p in result.planned} <= set(tree(root))
+    assert result.planned and {p.relative for p in result.planned} <= set(tree(root))
     # The summary came before anything was written, and named each file's fate.
     said = wizard.said
     assert "Summary: tightship.yaml" in said and "What the files do:" in said
@@ -335,9 +335,9 @@ def test_an_existing_answers_file_gives_the_defaults_and_keeps_unasked_keys(tmp_
 
 
 def test_the_cli_reports_ctrl_c_and_end_of_input_in_one_line(tmp_path, monkeypatch):
-    import generator.cli
+    import generator.cli.project
 
-    monkeypatch.setattr(generator.cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(generator.cli.project, "has_terminal", lambda: True)
     root = fresh_example("python", tmp_path)
     before = tree(root)
     with pipe_session() as pipe:
@@ -357,9 +357,9 @@ def test_the_cli_reports_ctrl_c_and_end_of_input_in_one_line(tmp_path, monkeypat
 
 
 def test_the_cli_writes_and_says_how_to_render_again(tmp_path, monkeypatch):
-    import generator.cli
+    import generator.cli.project
 
-    monkeypatch.setattr(generator.cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(generator.cli.project, "has_terminal", lambda: True)
     root = fresh_example("go", tmp_path)
     with pipe_session() as pipe:
         pipe.send_text(ENTER * 16)

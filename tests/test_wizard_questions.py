@@ -22,8 +22,8 @@ from generator.wizard.questions import (
     BY_KEY,
     HEALTH_KIND,
     QUESTIONS,
-    Context,
-    ParseError,
+    InvalidTypedValue,
+    QuestionContext,
     answers_document,
     dependents,
     dump_answers,
@@ -34,9 +34,9 @@ from generator.wizard.questions import (
 PYTHON = load_answers(EXAMPLES / "python" / ANSWERS_FILE).data
 
 
-def context(root: Path | None = None, **answers) -> Context:
+def context(root: Path | None = None, **answers) -> QuestionContext:
     root = root or EXAMPLES / "python"
-    return Context(root=root, profile=load_profile("default"), project=detect.detect(root),
+    return QuestionContext(root=root, profile=load_profile("default"), project=detect.detect(root),
                    answers=dict(answers))
 
 
@@ -150,7 +150,7 @@ def test_typed_text_becomes_the_answer_and_back(key, text, value):
 @pytest.mark.parametrize("key, text", [("ports", "80 http"), ("env", "NOEQUALS"),
                                         ("command", "sh -c 'x")])
 def test_text_that_cannot_be_an_answer_is_a_parse_error(key, text):
-    with pytest.raises(ParseError):
+    with pytest.raises(InvalidTypedValue):
         BY_KEY[key].parse(text)
 
 
@@ -252,9 +252,9 @@ def test_without_a_terminal_new_stops_at_once_and_points_at_render(tmp_path):
 
 
 def test_new_refuses_a_file_for_a_folder(tmp_path, monkeypatch):
-    import generator.cli
+    import generator.cli.project
 
-    monkeypatch.setattr(generator.cli, "has_terminal", lambda: True)
+    monkeypatch.setattr(generator.cli.project, "has_terminal", lambda: True)
     target = tmp_path / "file"
     target.write_text("x")
     result = run_cli("new", str(target))
@@ -268,7 +268,7 @@ def test_volumes_are_typed_as_name_path_size_ro():
                      {"name": "seed", "path": "/srv/seed", "read_only": True}]
     assert q.parse(q.format(value)) == value
     assert q.validate(value, context()) is None
-    with pytest.raises(ParseError):
+    with pytest.raises(InvalidTypedValue):
         q.parse("no-path")
 
 

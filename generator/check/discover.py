@@ -10,11 +10,28 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.check.read import os_reason, what_it_is
+
+# The walk and the shown name both resolve each file, the second right after the first.
+_RESOLVED: dict[str, str] = {}
+
+
+def real_path(path: Path | str) -> str:
+    """os.path.realpath (never raises, even on a symlink loop), remembered for a while."""
+    key = os.fspath(path)
+    if key not in _RESOLVED:
+        _remember(key, os.path.realpath(key))
+    return _RESOLVED[key]
+
+
+def _remember(path: str, real: str) -> None:
+    if len(_RESOLVED) > 256:  # memory stays flat however many files there are
+        _RESOLVED.clear()
+    _RESOLVED[path] = real
 
 
 @dataclass
@@ -26,31 +43,43 @@ class Discovery:
     def __post_init__(self) -> None:
         self._seen: set[str] = set()
 
-    def add(self, path: Path, explicit: bool) -> None:
-        key = os.path.realpath(path)  # never raises, even on a symlink loop
-        if key not in self._seen:
-            self._seen.add(key)
-            self.files.append((path, explicit))
+    def first_time(self, path: Path, real: str | None = None) -> bool:
+        if real is not None:
+            _remember(os.fspath(path), real)
+        key = real_path(path)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
 
 def discover(paths: Sequence[str | Path], wanted: Callable[[str], bool],
              skip_dirs: Container[str]) -> Discovery:
     """Files to check, in a stable order; `wanted(name)` says which names in a folder count."""
     found = Discovery()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            _walk(path, wanted, skip_dirs, found)
-        else:
-            found.add(path, True)  # read_bounded says what it is if it is not a file
+    found.files.extend(iter_files(paths, wanted, skip_dirs, found))
     return found
 
 
+def iter_files(paths: Sequence[str | Path], wanted: Callable[[str], bool],
+               skip_dirs: Container[str], found: Discovery) -> Iterator[tuple[Path, bool]]:
+    """(path, named explicitly) one at a time as the walk finds them, so each can be checked
+    before the next is looked for; what is skipped or unreadable is added to `found`.
+    The files of one folder come together, before those of its subfolders."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path, wanted, skip_dirs, found)
+        elif found.first_time(path):
+            yield path, True  # read_bounded says what it is if it is not a file
+
+
 def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
-          found: Discovery) -> None:
+          found: Discovery) -> Iterator[tuple[Path, bool]]:
     stack = [top]
     while stack:
         folder = stack.pop()
+        real_folder = os.path.realpath(folder)  # a plain file in it resolves to real/name
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
@@ -69,9 +98,17 @@ def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
             kind = _special(entry)
             if kind is not None:
                 found.skipped.append((Path(entry.path), kind))
-            else:
-                found.add(Path(entry.path), False)
+            elif found.first_time(Path(entry.path), None if _maybe_symlink(entry)
+                                  else os.path.join(real_folder, entry.name)):
+                yield Path(entry.path), False
         stack.extend(reversed(subfolders))
+
+
+def _maybe_symlink(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # cannot tell: resolve it
+        return True
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

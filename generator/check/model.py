@@ -8,7 +8,7 @@ Findings are frozen data; the report writers only read them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,10 @@ KUBERNETES = "kubernetes"
 SECCOMP = "seccomp"
 APPARMOR = "apparmor"
 DAEMON = "daemon"
+PIPELINE = "pipeline"  # CI gate scripts and pipeline definitions (shell, GitHub, GitLab)
 ANY = "any"  # rules about the check itself (parse errors, suppressions)
-KINDS = (DOCKERFILE, DOCKERIGNORE, COMPOSE, KUBERNETES, SECCOMP, APPARMOR, DAEMON)
+KINDS = (DOCKERFILE, DOCKERIGNORE, COMPOSE, KUBERNETES, SECCOMP, APPARMOR, DAEMON,
+         PIPELINE)
 
 
 def severity_rank(severity: str) -> int:
@@ -111,8 +113,3 @@ class Context:
                    allowed_capabilities=tuple(profile.allowed_capabilities),
                    package_pins=dict(profile.package_pins))
 
-
-def walk(hits: Iterable[Hit | None]) -> Iterator[Hit]:
-    for hit in hits:
-        if hit is not None:
-            yield hit

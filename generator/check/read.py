@@ -26,6 +26,17 @@ class NotRead(Exception):
         self.message = message
 
 
+class ParseFailure(Exception):
+    """A file that reads but does not parse: the parser's reason and position, for a TS-P01."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = max(line, 1)
+        self.column = max(column, 1)
+
+
+
 def what_it_is(mode: int) -> str | None:
     """'a FIFO', 'a socket', …, for what is not a regular file; None for a regular file."""
     if stat.S_ISREG(mode):

@@ -1,8 +1,10 @@
-"""Findings → text, JSON or SARIF 2.1.0. Each format is one writer to a stream; none prints."""
+"""Findings → text, JSON, SARIF 2.1.0 or GitHub Actions annotations. Each format is one writer
+to a stream; none prints."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -11,6 +13,7 @@ from typing import TextIO
 
 from generator import __version__
 from generator.check.model import SEVERITIES, Finding, Rule, severity_rank
+from generator.check.ruledoc import DOCUMENT, anchor
 from generator.check.rules import ALL_RULES, BY_ID
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -74,17 +77,40 @@ def write_json(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
     out.write("\n")
 
 
-def rule_descriptor(rule: Rule) -> dict:
+def repository_url() -> str | None:
+    """The project's repository as the installed package's metadata names it (pyproject's
+    [project.urls] Repository or Source), or None when it names none."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("tightship").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("repository", "source") and url.strip():
+            return url.strip().rstrip("/")
+    return None
+
+
+def help_uri(rule: Rule, repository: str | None) -> str | None:
+    """The rule's section of docs/rules.md at this release, where the repository is known."""
+    if not repository:
+        return None
+    return f"{repository}/blob/v{__version__}/{DOCUMENT}#{anchor(rule.id)}"
+
+
+def rule_descriptor(rule: Rule, repository: str | None = None) -> dict:
     tags = ["security", f"checklist/{rule.checklist}", *rule.kinds]
     equivalents = "; ".join(f"{k}: {v}" for k, v in rule.equivalents.items())
     markdown = (f"**{rule.message}** (checklist {rule.checklist})\n\n{rule.doc}\n\n"
                 f"Fix: {rule.hint}\n\nBad:\n```\n{rule.bad}```\nGood:\n```\n{rule.good}```\n"
                 + (f"\nEquivalents: {equivalents}\n" if equivalents else ""))
-    return {
+    descriptor = {
         "id": rule.id,
         "name": rule.id.replace("-", "").replace(".", "_"),
         "shortDescription": {"text": rule.message},
-        "fullDescription": {"text": (rule.doc or rule.message)},
+        "fullDescription": {"text": f"{rule.message}. {rule.doc}" if rule.doc else rule.message},
         "help": {"text": f"{rule.hint}" + (f" ({equivalents})" if equivalents else ""),
                  "markdown": markdown},
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
@@ -93,12 +119,17 @@ def rule_descriptor(rule: Rule) -> dict:
                        "problem.severity": "error" if severity_rank(rule.severity) >= 2
                        else ("warning" if rule.severity == "medium" else "recommendation")},
     }
+    uri = help_uri(rule, repository)
+    if uri:
+        descriptor["helpUri"] = uri
+    return descriptor
 
 
 def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
                 fail_on: str, notes: Sequence[str] = ()) -> None:
     """SARIF 2.1.0: one run, every rule described, suppressed findings kept as suppressed."""
     index = {rule.id: i for i, rule in enumerate(ALL_RULES)}
+    repository = repository_url()
     results = []
     prints = fingerprints(findings)
     for f, fingerprint in zip(findings, prints, strict=True):
@@ -127,7 +158,7 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
                 "name": "tightship",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [rule_descriptor(rule) for rule in ALL_RULES],
+                "rules": [rule_descriptor(rule, repository) for rule in ALL_RULES],
             }},
             "automationDetails": {"id": "tightship/check/"},
             "columnKind": "unicodeCodePoints",
@@ -176,7 +207,35 @@ def _artifact(file: str) -> dict:
     return {"uri": quote(path, safe="/-._~"), "uriBaseId": "%SRCROOT%"}
 
 
-WRITERS = {"text": write_text, "json": write_json, "sarif": write_sarif}
+GITHUB_LEVEL = {"low": "notice", "medium": "warning", "high": "error", "critical": "error"}
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    """GitHub's workflow-command escaping: a message cannot end the command or add a field."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def write_github(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
+                 fail_on: str, notes: Sequence[str] = ()) -> None:
+    """GitHub Actions annotations (`::error file=…,line=…::…`), one per finding not
+    suppressed, shown on the lines of a pull request; then the text summary line."""
+    for f in findings:
+        if f.suppressed:
+            continue
+        props = ",".join(f"{key}={_escape(str(value), prop=True)}" for key, value in (
+            ("file", f.file), ("line", f.line), ("col", f.column),
+            ("title", f"{f.rule} ({f.severity})")))
+        out.write(f"::{GITHUB_LEVEL[f.severity]} {props}::"
+                  f"{_escape(f'{f.message}. Fix: {f.hint}')}\n")
+    for note in notes:
+        out.write(f"::notice::{_escape(note)}\n")
+    tail = io.StringIO()  # the same last line as the text report
+    write_text(findings, tail, files_checked=files_checked, fail_on=fail_on)
+    out.write(tail.getvalue().splitlines()[-1] + "\n")
+
+
+WRITERS = {"text": write_text, "json": write_json, "sarif": write_sarif, "github": write_github}
 
 
 def rule_rows() -> list[dict]:

@@ -130,8 +130,11 @@ def script_of(value: str) -> str:
 
 @lru_cache(maxsize=4096)
 def parse(script: str) -> Script:
+    plain = _plain(script)
+    if plain is not None:
+        return plain
     try:
-        import bashlex
+        import bashlex  # builds its parser tables on import (a third of a second): only here
 
         trees = bashlex.parse(script)
     except Exception:  # bashlex reads most, not all, of bash: fall back to splitting
@@ -139,6 +142,67 @@ def parse(script: str) -> Script:
     walk = _Walk()
     for tree in trees:
         _visit(tree, walk)
+    return Script(tuple(walk.commands), tuple(walk.assignments), walk.pipes, True,
+                  walk.pipefail_before_pipe)
+
+
+# Plain scripts: simple commands joined by `&&`, `||`, `;` and `|`, with no expansion,
+# redirection, grouping, comment or here-document. Shell reads these as shlex does, so
+# bashlex (and the cost of importing it) is kept for the rest.
+PLAIN_SCRIPT = re.compile(r"[A-Za-z0-9_\-./:=,+@%^ \t&|;'\"*?\[\]]*")
+OPERATORS = {"&&", "||", ";", "|"}
+FIRST_WORDS = {
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
+    "select", "function", "time", "coproc", "[[", "]]", "in"}
+
+
+def _tokens(script: str, posix: bool) -> list[str]:
+    lexer = shlex.shlex(script, posix=posix, punctuation_chars="&|;")
+    lexer.whitespace_split = True
+    return list(lexer)
+
+
+def _plain(script: str) -> Script | None:
+    """The Script of a plain script, read without bashlex; None when it is not plain."""
+    if not PLAIN_SCRIPT.fullmatch(script):
+        return None
+    try:
+        tokens, raw = _tokens(script, True), _tokens(script, False)
+    except ValueError:  # an unclosed quote: bashlex says why
+        return None
+    if not tokens or len(tokens) != len(raw):
+        return None
+    pipelines: list[list[list[tuple[str, str]]]] = [[[]]]
+    for token, written in zip(tokens, raw, strict=True):
+        if written in OPERATORS:
+            if not pipelines[-1][-1]:
+                return None  # `&& x`, `a ;; b`: not a plain list
+            if written == "|":
+                pipelines[-1].append([])
+            else:
+                pipelines.append([[]])
+        elif set(written) <= set("&|;"):
+            return None  # `&`, `|&`, `;;`: background jobs, case arms
+        else:
+            pipelines[-1][-1].append((token, written))
+    if not pipelines[-1][-1]:
+        if len(pipelines) == 1 or len(pipelines[-1]) > 1:
+            return None
+        pipelines.pop()  # a trailing `;`
+    walk = _Walk()
+    for pipeline in pipelines:
+        if any(words[0][1] in FIRST_WORDS for words in pipeline):
+            return None
+        if len(pipeline) > 1:
+            walk.pipes = True
+        for words in pipeline:
+            prefix = []
+            # `A=1 cmd` sets A; `"A=1" cmd` runs a program named A=1
+            while words and ASSIGNMENT.match(words[0][0]) and \
+                    re.match(r"[A-Za-z_][A-Za-z0-9_]*=", words[0][1]):
+                match = ASSIGNMENT.match(words.pop(0)[0])
+                prefix.append(Assignment(match.group(1), match.group(2)))
+            _add([token for token, _ in words], prefix, walk)
     return Script(tuple(walk.commands), tuple(walk.assignments), walk.pipes, True,
                   walk.pipefail_before_pipe)
 

@@ -33,7 +33,7 @@ from generator.render.outputs.seccomp import profile_json
 from generator.render.seccomp_groups import (
     START_GROUP,
     GroupSet,
-    Rule,
+    SyscallRule,
     allowed_names,
     is_syscall,
     make_rules,
@@ -52,7 +52,7 @@ class LearnResult:
     runtime: str
     seen: tuple[str, ...]  # every syscall the traces show
     left_out: tuple[str, ...]  # seen but dangerous: not allowed (the service must cope)
-    rules: tuple[Rule, ...]
+    rules: tuple[SyscallRule, ...]
     text: str  # the profile, seccomp.json format
     traced_checks: list[int] = field(default_factory=list)  # exit codes while tracing
     exercise_code: int | None = None  # the exercise command's exit code under the profile
@@ -76,7 +76,7 @@ def parse_trace(text: str) -> set[str]:
 
 
 def learned_rules(seen: set[str], groups: GroupSet,
-                  runtime_groups: Sequence[str]) -> tuple[tuple[Rule, ...], tuple[str, ...]]:
+                  runtime_groups: Sequence[str]) -> tuple[tuple[SyscallRule, ...], tuple[str, ...]]:
     """The smallest profile covering `seen`, plus the container runtime's own start-up calls
     and the service runtime's groups; dangerous names are left out."""
     left_out = tuple(sorted(n for n in seen if n in groups.dangerous

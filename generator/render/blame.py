@@ -10,7 +10,7 @@ from typing import Any
 from generator.errors import UserError
 from generator.messages import clip, shown
 from generator.render.answers import Answers
-from generator.render.validation import fail
+from generator.render.validation import field_error
 
 
 def _leaves(data: Any, path: list[Any]) -> Iterator[tuple[list[Any], str]]:
@@ -78,7 +78,7 @@ def blame_answer(error, files: dict[str, str], answers: Answers,
         path, value = blamed
         others = len(error.findings) - 1
         more = f" (and {others} more finding{'s' if others > 1 else ''})" if others else ""
-        return fail(f"{shown(value)} gives {finding.file}:{finding.line}:{finding.column}: "
+        return field_error(f"{shown(value)} gives {finding.file}:{finding.line}:{finding.column}: "
                     f"{finding.rule} ({finding.severity}) {clip(finding.message)}, so nothing "
                     f"was written{more}", answers.layers, path)
     return None

@@ -15,7 +15,8 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.imageref import ImageRef, parse_ref
-from generator.render.validation import fail, validate
+from generator.render.signatures import Signature, build_signature
+from generator.render.validation import field_error, validate
 from generator.resources import data_dir
 from generator.yamlio import Layer, load_file, locate, to_plain
 
@@ -43,6 +44,7 @@ class BaseImage:
     shell: bool
     packages: str  # "apt" or "none"
     user: ImageUser | None
+    signature: Signature | None = None  # H03: how the gate verifies it; None: not named
 
     @property
     def pinned_ref(self) -> str:
@@ -133,13 +135,13 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[list[Layer], Any]:
     if parent_name is None:
         return [layer], copy.deepcopy(node)
     if not isinstance(parent_name, str):
-        raise fail("expected the name or path of another profile", [layer], ["extends"])
+        raise field_error("expected the name or path of another profile", [layer], ["extends"])
     try:
         parent_path = find_profile(parent_name, relative_to=path.parent)
     except UserError as exc:
-        raise fail(exc.message, [layer], ["extends"]) from None
+        raise field_error(exc.message, [layer], ["extends"]) from None
     if not parent_path.is_file():
-        raise fail(f"profile '{parent_name}' not found", [layer], ["extends"])
+        raise field_error(f"profile '{parent_name}' not found", [layer], ["extends"])
     try:
         parent_layers, parent = _load_chain(parent_path, seen=(*seen, resolved))
     except UserError as exc:  # say which `extends` led to the bad file
@@ -170,15 +172,17 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
         try:
             ref = parse_ref(entry["ref"])
         except ValueError as exc:
-            raise fail(str(exc), layers, path) from None
+            raise field_error(str(exc), layers, path) from None
         if ref.tag is None or ref.tag == "latest":
-            raise fail("name a tag other than 'latest' so readers know what the digest is (B01)",
+            raise field_error("name a tag other than 'latest' so readers know what the digest is "
+                              "(B01)",
                        layers, path)
         user = entry.get("user")
         images[key] = BaseImage(
             key=key, ref=ref, digest=entry["digest"], pinned=entry["pinned"],
             shell=entry["shell"], packages=entry["packages"],
             user=ImageUser(user["uid"], user["gid"]) if user else None,
+            signature=build_signature(entry.get("signature"), key, layers),
         )
 
     def image(runtime: str, version: str, role: str) -> BaseImage | None:
@@ -187,14 +191,14 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
             return None
         path = ["runtimes", runtime, version, role]
         if key not in images:
-            raise fail(f"no image '{key}' under images", layers, path)
+            raise field_error(f"no image '{key}' under images", layers, path)
         chosen = images[key]
         if role == "run" and not chosen.shell and chosen.user is None:
             # A tool image (COPY --from only) may lack both; a run stage needs one of them.
-            raise fail("an image without a shell cannot create a user: name its non-root "
+            raise field_error("an image without a shell cannot create a user: name its non-root "
                        "user (uid, gid)", layers, ["images", key])
         if not chosen.ref.allowed_by(allowed):
-            raise fail(f"image {chosen.ref.written} is not from an allowed registry "
+            raise field_error(f"image {chosen.ref.written} is not from an allowed registry "
                        f"({', '.join(allowed)}), yet {runtime} {version} uses it (B02)",
                        layers, ["images", key, "ref"])
         return chosen
@@ -211,7 +215,8 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
         defined_in, _ = locate(layers, ["templates"])  # relative to the file that names it
         templates_dir = (Path(defined_in).parent / templates).resolve()
         if not templates_dir.is_dir():
-            raise fail(f"template folder {templates_dir} does not exist", layers, ["templates"])
+            raise field_error(f"template folder {templates_dir} does not exist", layers,
+                              ["templates"])
     return Profile(
         name=data["name"], description=data.get("description", ""), source=source,
         allowed_registries=tuple(allowed), images=images, runtimes=runtimes,

@@ -9,19 +9,48 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.errors import UserError
 from generator.messages import clip, shown
-from generator.render.validation import fail
+from generator.render.answers import Answers
+from generator.render.profiles import Profile
+from generator.render.validation import field_error
 from generator.values import SECRETS_DIR, normal_path  # R13: one file per secret name
 from generator.yamlio import locate
 
-if TYPE_CHECKING:  # spec.py imports this module: no import cycle at run time
-    from generator.render.answers import Answers
-    from generator.render.profiles import Profile
-    from generator.render.spec import Spec
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _Limits(Protocol):
+    @property
+    def memory(self) -> str: ...
+    @property
+    def ephemeral_storage(self) -> str: ...
+
+
+class BuiltService(Protocol):
+    """What the run settings read of the Spec (spec.py builds it and imports this module)."""
+
+    @property
+    def service(self) -> str: ...
+    @property
+    def ports(self) -> tuple[int, ...]: ...
+    @property
+    def labels(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def writable(self) -> tuple[str, ...]: ...
+    @property
+    def workdir(self) -> str: ...
+    @property
+    def volumes(self) -> Sequence[_Named]: ...
+    @property
+    def limits(self) -> _Limits: ...
 
 DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 DEFAULT_HOST_ADDRESS = "127.0.0.1"
@@ -107,13 +136,13 @@ def size_bytes(text: str) -> int:
     return int(text[:-2]) * _UNITS[text[-2:]]
 
 
-def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettings:
+def build_run(answers: Answers, profile: Profile, spec: BuiltService) -> RunSettings:
     """Check the answers' `run` section against the Spec and the profile; freeze it."""
     run = answers.data.get("run", {})
     layers = answers.layers
 
     def error(message: str, *path: Any):
-        return fail(message, layers, list(path))
+        return field_error(message, layers, list(path))
 
     def publish_error(message: str, key: str):
         # YAML keeps `8080:` an integer key; the field is still named run.publish.8080
@@ -185,7 +214,7 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
                    f"by default; stable in 1.36); the profile targets {k8s['version']}")
         if "user_namespaces" in run:
             raise error(message, "run", "user_namespaces")
-        raise fail(message, profile.layers, ["kubernetes", "user_namespaces"])
+        raise field_error(message, profile.layers, ["kubernetes", "user_namespaces"])
 
     return RunSettings(
         host_address=host,
@@ -212,7 +241,7 @@ def _minor(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def _check_writable(spec: "Spec", size: str, run: dict, error) -> None:
+def _check_writable(spec: BuiltService, size: str, run: dict, error) -> None:
     """R06: writable paths are separate tmpfs mounts that must not hide the service's files."""
     normal = list(spec.writable)  # normalised by build_spec
     workdir = spec.workdir
@@ -241,7 +270,7 @@ def _check_writable(spec: "Spec", size: str, run: dict, error) -> None:
                     *(("run", "writable_size") if "writable_size" in run else ("writable",)))
 
 
-def _kubernetes_settings(profile: "Profile") -> dict:
+def _kubernetes_settings(profile: Profile) -> dict:
     k8s = profile.data.get("kubernetes") or {}
     return {
         "version": str(k8s.get("version", DEFAULT_K8S_VERSION)),

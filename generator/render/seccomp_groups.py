@@ -25,8 +25,9 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.messages import shown
+from generator.render.groups_cache import cached_groups
 from generator.render.profiles import Profile
-from generator.render.validation import fail
+from generator.render.validation import field_error
 from generator.resources import data_dir
 from generator.runtimes import RUNTIMES
 from generator.yamlio import Layer, load_file, locate, to_plain
@@ -113,6 +114,10 @@ def load_groups(folder: Path | str | None = None) -> GroupSet:
 
 @lru_cache(maxsize=8)
 def _load_groups(folder: str) -> GroupSet:
+    return cached_groups(Path(folder), lambda: _build_groups(folder))
+
+
+def _build_groups(folder: str) -> GroupSet:
     path = Path(folder)
     if not path.is_dir():
         raise UserError(f"syscall group folder {folder} does not exist", field="seccomp.groups")
@@ -134,7 +139,7 @@ def _load_groups(folder: str) -> GroupSet:
         for rule, layer, where in rules:
             known = special.get(rule.name)
             if known is not None and (known.args, known.errno) != (rule.args, rule.errno):
-                raise fail(f"{rule.name} is already handled differently by group "
+                raise field_error(f"{rule.name} is already handled differently by group "
                            f"'{known.group}': define its rule in one group and list it by "
                            "name elsewhere", [layer], where)
             special.setdefault(rule.name, rule)
@@ -147,7 +152,7 @@ def _load_dangerous(file: Path) -> tuple[dict[str, str], set[str]]:
     data = to_plain(node)
     if not isinstance(data, dict) or set(data) != {"dangerous"} or not isinstance(
             data["dangerous"], dict):
-        raise fail("expected one key, `dangerous`, mapping each syscall to why it is never "
+        raise field_error("expected one key, `dangerous`, mapping each syscall to why it is never "
                    "allowed", [layer], [])
     dangerous: dict[str, str] = {}
     with_args: set[str] = set()
@@ -156,20 +161,21 @@ def _load_dangerous(file: Path) -> tuple[dict[str, str], set[str]]:
         _check_name(name, [layer], where)
         if isinstance(about, dict):
             if set(about) - {"why", "with_args"} or not isinstance(about.get("why"), str):
-                raise fail("expected `why` (text) and optionally `with_args: true`",
+                raise field_error("expected `why` (text) and optionally `with_args: true`",
                            [layer], where)
             if about.get("with_args") is True:
                 with_args.add(name)
             about = about["why"]
         if not isinstance(about, str) or not about.strip():
-            raise fail("say why this syscall is dangerous", [layer], where)
+            raise field_error("say why this syscall is dangerous", [layer], where)
         dangerous[name] = about
     return dangerous, with_args
 
 
 def _check_name(name: Any, layers: Sequence[Layer], where: list) -> None:
     if not isinstance(name, str) or not is_syscall(name):
-        raise fail(f"unknown syscall {shown(name)}: libseccomp knows no such syscall on x86_64 or "
+        raise field_error(f"unknown syscall {shown(name)}: libseccomp knows no such syscall on "
+                          f"x86_64 or "
                    "aarch64", layers, where)
 
 
@@ -179,23 +185,24 @@ def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
     layers = [layer]
     data = to_plain(node)
     if not isinstance(data, dict):
-        raise fail("a syscall group is a mapping with group, description and syscalls",
+        raise field_error("a syscall group is a mapping with group, description and syscalls",
                    layers, [])
     extra = sorted(set(data) - {"group", "description", "syscalls"})
     if extra:
-        raise fail(f"unknown key '{extra[0]}'; expected one of: description, group, syscalls",
+        raise field_error(f"unknown key '{extra[0]}'; expected one of: description, group, "
+                          f"syscalls",
                    layers, [extra[0]])
     name = data.get("group")
     if not isinstance(name, str) or not GROUP_NAME_RE.match(name):
-        raise fail("name the group: lowercase letters, digits and '-'", layers, ["group"])
+        raise field_error("name the group: lowercase letters, digits and '-'", layers, ["group"])
     if name != file.stem:
-        raise fail(f"group '{name}' must live in {name}.yaml", layers, ["group"])
+        raise field_error(f"group '{name}' must live in {name}.yaml", layers, ["group"])
     description = data.get("description")
     if not isinstance(description, str) or not description.strip():
-        raise fail("describe what the group is for", layers, ["description"])
+        raise field_error("describe what the group is for", layers, ["description"])
     entries = data.get("syscalls")
     if not isinstance(entries, list) or not entries:
-        raise fail("list the group's syscalls", layers, ["syscalls"])
+        raise field_error("list the group's syscalls", layers, ["syscalls"])
     names: list[str] = []
     rules = []
     for i, entry in enumerate(entries):
@@ -206,18 +213,20 @@ def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
             syscall = rule.name
             allowed = rule.errno is None
             if allowed and syscall in dangerous and not (rule.args and syscall in with_args):
-                raise fail(f"{syscall} is dangerous ({dangerous[syscall]}): no group may allow "
+                raise field_error(f"{syscall} is dangerous ({dangerous[syscall]}): no group may "
+                                  f"allow "
                            "it; a service asks for it under syscalls.allow in its answers",
                            layers, where + ["name"])
         else:
             _check_name(entry, layers, where)
             syscall = entry
             if syscall in dangerous:
-                raise fail(f"{syscall} is dangerous ({dangerous[syscall]}): no group may allow "
+                raise field_error(f"{syscall} is dangerous ({dangerous[syscall]}): no group may "
+                                  f"allow "
                            "it; a service asks for it under syscalls.allow in its answers",
                            layers, where)
         if syscall in names:
-            raise fail(f"{syscall} is listed twice in this group", layers, where)
+            raise field_error(f"{syscall} is listed twice in this group", layers, where)
         names.append(syscall)
     return Group(name, description.strip(), str(file), tuple(names)), rules
 
@@ -225,52 +234,53 @@ def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
 def _special(entry: dict, group: str, layers, where: list) -> Special:
     extra = sorted(set(entry) - {"name", "why", "args", "errno"})
     if extra:
-        raise fail(f"unknown key '{extra[0]}'; expected one of: args, errno, name, why",
+        raise field_error(f"unknown key '{extra[0]}'; expected one of: args, errno, name, why",
                    layers, where + [extra[0]])
     name = entry.get("name")
     _check_name(name, layers, where + ["name"])
     why = entry.get("why")
     if not isinstance(why, str) or not why.strip():
-        raise fail(f"say why {name} is handled this way", layers, where + ["why"])
+        raise field_error(f"say why {name} is handled this way", layers, where + ["why"])
     if ("args" in entry) == ("errno" in entry):
-        raise fail("give exactly one of args (allowed with these arguments) or errno "
+        raise field_error("give exactly one of args (allowed with these arguments) or errno "
                    "(answered with this error)", layers, where)
     errno = entry.get("errno")
     if errno is not None and (not isinstance(errno, int) or isinstance(errno, bool)
                               or not 1 <= errno <= 4095):
-        raise fail("errno is a number from 1 to 4095", layers, where + ["errno"])
+        raise field_error("errno is a number from 1 to 4095", layers, where + ["errno"])
     alternatives = []
     for j, alternative in enumerate(entry.get("args") or []):
         if not isinstance(alternative, list) or not alternative:
-            raise fail("each alternative is a list of argument conditions", layers,
+            raise field_error("each alternative is a list of argument conditions", layers,
                        where + ["args", j])
         conditions = []
         for k, cond in enumerate(alternative):
             at = where + ["args", j, k]
             if not isinstance(cond, dict) or set(cond) - {"index", "op", "value", "valueTwo"} \
                     or not {"index", "op", "value"} <= set(cond):
-                raise fail("a condition is {index, op, value[, valueTwo]}", layers, at)
+                raise field_error("a condition is {index, op, value[, valueTwo]}", layers, at)
             if cond["op"] not in OPS:
-                raise fail(f"op must be one of {', '.join(OPS)}", layers, at + ["op"])
+                raise field_error(f"op must be one of {', '.join(OPS)}", layers, at + ["op"])
             if not isinstance(cond["index"], int) or not 0 <= cond["index"] <= 5:
-                raise fail("index is an argument position from 0 to 5", layers, at + ["index"])
+                raise field_error("index is an argument position from 0 to 5", layers,
+                                  at + ["index"])
             for key in ("value", "valueTwo"):
                 value = cond.get(key, 0)
                 if not isinstance(value, int) or isinstance(value, bool) or not \
                         0 <= value < 2 ** 64:
-                    raise fail(f"{key} is an unsigned 64-bit number", layers, at + [key])
+                    raise field_error(f"{key} is an unsigned 64-bit number", layers, at + [key])
             conditions.append((("index", cond["index"]), ("value", cond["value"]),
                                ("valueTwo", cond.get("valueTwo", 0)), ("op", cond["op"])))
         alternatives.append(tuple(conditions))
     if "args" in entry and not alternatives:
-        raise fail("list at least one set of argument conditions", layers, where + ["args"])
+        raise field_error("list at least one set of argument conditions", layers, where + ["args"])
     return Special(name, group, why.strip(), tuple(alternatives), errno)
 
 
 # --- rules -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Rule:
+class SyscallRule:
     """One entry of the profile's `syscalls` list."""
 
     names: tuple[str, ...]
@@ -290,7 +300,7 @@ class Rule:
 
 
 def make_rules(wanted: Iterable[tuple[str, str]], groups: GroupSet,
-               denied: Iterable[str] = (), outright: Iterable[str] = ()) -> tuple[Rule, ...]:
+               denied: Iterable[str] = (), outright: Iterable[str] = ()) -> tuple[SyscallRule, ...]:
     """(syscall, source) pairs, in order → rules; each syscall lands in its first source's rule.
 
     A syscall with a special rule gets that rule (its arguments or errno) unless it is in
@@ -311,17 +321,18 @@ def make_rules(wanted: Iterable[tuple[str, str]], groups: GroupSet,
             specials.append((rule, source))
         else:
             plain.setdefault(source, []).append(name)
-    rules = [Rule(tuple(sorted(names)), ALLOW, source) for source, names in plain.items()]
+    rules = [SyscallRule(tuple(sorted(names)), ALLOW, source) for source, names in plain.items()]
     for special, source in specials:
         comment = f"{source}: {special.why}"
         if special.errno is not None:
-            rules.append(Rule((special.name,), ERRNO, comment, errno=special.errno))
+            rules.append(SyscallRule((special.name,), ERRNO, comment, errno=special.errno))
         else:
-            rules.extend(Rule((special.name,), ALLOW, comment, args=alt) for alt in special.args)
+            rules.extend(SyscallRule((special.name,), ALLOW, comment, args=alt)
+                         for alt in special.args)
     return tuple(rules)
 
 
-def allowed_names(rules: Iterable[Rule]) -> tuple[str, ...]:
+def allowed_names(rules: Iterable[SyscallRule]) -> tuple[str, ...]:
     """Every syscall some rule allows (outright or by argument), sorted."""
     return tuple(sorted({n for r in rules if r.action == ALLOW for n in r.names}))
 
@@ -337,7 +348,7 @@ class Confinement:
     denied: tuple[str, ...]  # syscalls the answers take away
     network: bool  # the service declares ports or egress
     egress: bool  # the service connects out
-    rules: tuple[Rule, ...]
+    rules: tuple[SyscallRule, ...]
     apparmor_in_compose: bool  # compose names the AppArmor profile (the host must load it)
     apparmor_in_kubernetes: bool  # so do the Kubernetes manifests (each node must load it)
 
@@ -358,7 +369,7 @@ def profile_groups(profile: Profile) -> GroupSet:
     defined_in, _ = locate(profile.layers, ["seccomp", "groups"])  # relative to its file
     path = (Path(defined_in).parent / folder).resolve()
     if not path.is_dir():
-        raise fail(f"syscall group folder {path} does not exist", profile.layers,
+        raise field_error(f"syscall group folder {path} does not exist", profile.layers,
                    ["seccomp", "groups"])
     return load_groups(path)
 
@@ -388,7 +399,7 @@ def _check_selection(profile: Profile, groups: GroupSet, runtime: str) -> None:
         for i, name in enumerate(names):
             if name not in groups.groups:
                 known = ", ".join(sorted(groups.groups))
-                raise fail(f"no syscall group '{name}' in {groups.folder} (groups: {known})",
+                raise field_error(f"no syscall group '{name}' in {groups.folder} (groups: {known})",
                            profile.layers, [*path, i])
 
 
@@ -405,21 +416,23 @@ def build_confinement(answers: dict, layers: Sequence[Layer], profile: Profile, 
     for name, reason in (asked.get("allow") or {}).items():
         where = ["syscalls", "allow", name]
         if not is_syscall(name):
-            raise fail(f"unknown syscall '{name}': libseccomp knows no such syscall on x86_64 "
+            raise field_error(f"unknown syscall '{name}': libseccomp knows no such syscall on "
+                              f"x86_64 "
                        "or aarch64", layers, where)
         if name in groups.dangerous:
             reasons = list(accepted.get(name) or [])
             if reason not in reasons:
                 offered = ("; it accepts: " + ", ".join(shown(r) for r in reasons)) if reasons \
                     else "; it accepts none (seccomp.accepted_reasons)"
-                raise fail(f"{name} is dangerous ({groups.dangerous[name]}) and profile "
+                raise field_error(f"{name} is dangerous ({groups.dangerous[name]}) and profile "
                            f"'{profile.name}' does not accept the reason {shown(reason)}{offered}",
                            layers, where)
         allowed.append((name, reason))
     denied = list(asked.get("deny") or [])
     for i, name in enumerate(denied):
         if not is_syscall(name):
-            raise fail(f"unknown syscall '{name}': libseccomp knows no such syscall on x86_64 "
+            raise field_error(f"unknown syscall '{name}': libseccomp knows no such syscall on "
+                              f"x86_64 "
                        "or aarch64", layers, ["syscalls", "deny", i])
     wanted = [(n, g) for g in chosen for n in groups.groups[g].syscalls]
     # What the answers name is allowed outright: they asked for the syscall itself.

@@ -17,7 +17,7 @@ from generator.render.answers import Answers
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
 from generator.render.seccomp_groups import Confinement, build_confinement
-from generator.render.validation import fail
+from generator.render.validation import field_error
 from generator.render.volumes import Volume, build_volumes
 from generator.runtimes import RUNTIMES
 from generator.values import (
@@ -67,18 +67,31 @@ class Package:
 class CiGate:
     """What the generated CI gate runs besides render --check and check (profile `ci`)."""
 
-    content_trust: bool
     scan: tuple[str, ...] | None
     sbom: tuple[str, ...] | None
     sbom_file: str
+    sbom_attestation: bool  # buildx --sbom
+    provenance: str  # buildx --provenance: mode=max, mode=min or false
+    without_buildx: str  # fail, or plain (docker build, no attestations)
+    push: bool  # push, record the digest, write it where the deployment reads it
+    images: tuple[BaseImage, ...]  # the profile's images; the gate verifies those it builds on
 
     @classmethod
-    def from_profile(cls, data: dict) -> "CiGate":
-        ci = data.get("ci") or {}
-        return cls(content_trust=ci.get("content_trust", True),
-                   scan=tuple(ci["scan"]) if ci.get("scan") else None,
+    def from_profile(cls, profile: Profile) -> "CiGate":
+        ci = profile.data.get("ci") or {}
+        if ci.get("content_trust"):
+            raise field_error("Docker Content Trust is retired and checks nothing any more: remove "
+                       "it and name each base image's signature (images.KEY.signature)",
+                       profile.layers, ["ci", "content_trust"])
+        attest = ci.get("attestations") or {}
+        return cls(scan=tuple(ci["scan"]) if ci.get("scan") else None,
                    sbom=tuple(ci["sbom"]) if ci.get("sbom") else None,
-                   sbom_file=ci.get("sbom_file") or "sbom.spdx.json")
+                   sbom_file=ci.get("sbom_file") or "sbom.spdx.json",
+                   sbom_attestation=attest.get("sbom", True),
+                   provenance=attest.get("provenance", "mode=max"),
+                   without_buildx=attest.get("without_buildx", "fail"),
+                   push=bool(ci.get("push", False)),
+                   images=tuple(profile.images.values()))
 
 
 @dataclass(frozen=True)
@@ -170,7 +183,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
     layers = answers.layers
 
     def error(message: str, *path: Any) -> UserError:
-        return fail(message, layers, list(path))
+        return field_error(message, layers, list(path))
 
     runtime = a["runtime"]
     offered = profile.versions(runtime)
@@ -275,7 +288,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         labels=tuple(sorted(labels.items())),
         confinement=build_confinement(a, layers, profile, runtime=runtime, ports=ports,
                                       egress=bool((a.get("run") or {}).get("egress"))),
-        ci=CiGate.from_profile(profile.data),
+        ci=CiGate.from_profile(profile),
         port_start=min(low) if low else None,
         volumes=build_volumes(a.get("volumes", []), workdir=a.get("workdir", "/app"),
                               writable=writable, has_shell=run_image.shell, error=error),
@@ -314,10 +327,10 @@ def _check_tool(facts: dict, profile: Profile, error) -> None:
     if pinned and pinned.get("image"):
         image = profile.images.get(pinned["image"])
         if image is None:
-            raise fail(f"no image '{pinned['image']}' under images", profile.layers,
+            raise field_error(f"no image '{pinned['image']}' under images", profile.layers,
                        ["build_tools", tool, "image"])
         if not image.ref.allowed_by(profile.allowed_registries):
-            raise fail(f"image {image.ref.written} is not from an allowed registry (B02)",
+            raise field_error(f"image {image.ref.written} is not from an allowed registry (B02)",
                        profile.layers, ["build_tools", tool, "image"])
 
 

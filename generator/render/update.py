@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.errors import ConflictError, TightshipError
+from generator.render import writer
 from generator.render.basis import RECORD_DIR, RECORD_FILE, read_record, record_text
 from generator.render.merge import CONFLICT_START, INLINE, REJ, MergedText, merge_text, unified
 from generator.render.pipeline import compile_check, rule_findings
 from generator.render.profiles import Profile
-from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan
+from generator.render.writer import CREATE, IDENTICAL, PlannedFile, plan
 
 # What `update` does to one file.
 NEW, SAME, REPLACE, MERGE, CONFLICT = "create", "identical", "replace", "merge", "conflict"
@@ -97,7 +98,7 @@ class UpdatePlan:
     def writes(self) -> list[PlannedFile]:
         """The files to write: merged outputs, `.rej` files, the new record."""
         out = [replace(f.planned, text=f.text,
-                       status=CREATE if f.planned.current is None else UPDATE)
+                       status=CREATE if f.planned.current is None else writer.CONFLICT)
                for f in self.files if f.action != SAME]
         rejects = {f"{f.relative}.rej": f.merged.rejects for f in self.files
                    if f.merged is not None and f.merged.rejects}
@@ -127,11 +128,12 @@ def plan_update(files: dict[str, str], out_dir: Path, mode: str = INLINE) -> Upd
 
 def refuse_overwrites(planned: Sequence[PlannedFile]) -> None:
     """`render` without --force: a file that differs from this render is the user's."""
-    differ = [p for p in planned if p.status == UPDATE]
+    differ = [p for p in planned if p.status == writer.CONFLICT]
     if differ:
         names = ", ".join(str(p.path) for p in differ)
-        raise ConflictError(f"would overwrite files that differ: {names} (`tightship update` "
-                            "merges this render into them and keeps the edits; --check shows "
+        raise ConflictError(f"conflict: would overwrite files that differ from this render: "
+                            f"{names} (`tightship update` merges this render into them and keeps "
+                            f"the edits; --check shows "
                             "the diff, --force replaces them)")
 
 

@@ -22,7 +22,7 @@ from generator.runtimes import NAMES as RUNTIME_NAMES
 from generator.yamlio import Layer, dotted, locate
 
 
-def fail(message: str, layers: Sequence[Layer], path: Sequence[Any],
+def field_error(message: str, layers: Sequence[Layer], path: Sequence[Any],
          at: Sequence[Any] | None = None) -> UserError:
     """An error about the field `path`, positioned at `at` (default: the field itself)."""
     file, line = locate(layers, path if at is None else at)
@@ -66,11 +66,23 @@ def _control_characters(data: Any, path: list[Any]) -> list[Any] | None:
     return None
 
 
+# The format version an answers file or profile may state in its `schema:` key.
+FORMAT_VERSION = 1
+
+
+def _newer_format(data: Any, layers: Sequence[Layer]) -> None:
+    version = data.get("schema") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise field_error(f"format version {version} is newer than this tightship reads "
+                          f"(up to {FORMAT_VERSION}): upgrade tightship", layers, ["schema"])
+
+
 def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
     """Raise a UserError for the most relevant schema violation in `data`, if any."""
+    _newer_format(data, layers)
     bad = _control_characters(data, [])
     if bad is not None:
-        raise fail("contains a control character (newline, NUL, ...); values must be one "
+        raise field_error("contains a control character (newline, NUL, ...); values must be one "
                    "line of text", layers, bad)
     error = best_match(_validator(schema_name).iter_errors(data))
     if error is None:
@@ -78,7 +90,7 @@ def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
     path, message = _explain(error)
     # A missing key is reported where its mapping was written, not where a parent has it.
     at = path[:-1] if error.validator == "required" else None
-    raise fail(message, layers, path, at)
+    raise field_error(message, layers, path, at)
 
 
 def _explain(error: ValidationError) -> tuple[list[Any], str]:

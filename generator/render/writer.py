@@ -1,4 +1,4 @@
-"""Plan and write rendered files: create / identical / update, all or nothing, never clobbering.
+"""Plan and write rendered files: create / identical / conflict, all or nothing, never clobbering.
 
 A plan is made for every file first, comparing bytes (a file rewritten with CRLF endings
 differs). Writing holds a lock on the output folder, plans again under it, and then replaces the
@@ -17,7 +17,10 @@ from pathlib import Path
 from generator.errors import ConflictError, UserError
 from generator.render import atomic
 
-CREATE, IDENTICAL, UPDATE = "create", "identical", "update"
+# A file's status against what would be written: new, the same bytes, or in conflict (differs).
+CREATE, IDENTICAL, CONFLICT = "create", "identical", "conflict"
+# What was done to it once written: a conflict that was written was replaced.
+DONE = {CREATE: "create", IDENTICAL: "identical", CONFLICT: "replace"}
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class PlannedFile:
     path: Path
     relative: str
     text: str
-    status: str  # create | identical | update
+    status: str  # create | identical | conflict (differs from what would be written)
     current: str | None  # what is on disk now, decoded, for diffs
     on_disk: bytes | None = None  # what is on disk now, as compared
 
@@ -40,7 +43,7 @@ class PlannedFile:
 
 
 def _status(data: bytes, on_disk: bytes | None) -> str:
-    return CREATE if on_disk is None else IDENTICAL if on_disk == data else UPDATE
+    return CREATE if on_disk is None else IDENTICAL if on_disk == data else CONFLICT
 
 
 def _on_disk(path: Path) -> bytes | None:
@@ -88,10 +91,11 @@ def changes(planned: list[PlannedFile]) -> list[PlannedFile]:
 
 def _refuse_conflicts(planned: Sequence[PlannedFile], force: bool,
                       may_replace: frozenset[Path] = frozenset()) -> None:
-    conflicts = [p for p in planned if p.status == UPDATE and p.path not in may_replace]
+    conflicts = [p for p in planned if p.status == CONFLICT and p.path not in may_replace]
     if conflicts and not force:
         names = ", ".join(str(p.path) for p in conflicts)
-        raise ConflictError(f"would overwrite files that differ: {names} "
+        raise ConflictError(f"conflict: would overwrite files that differ from this render: "
+                            f"{names} "
                             "(run with --check to see the diff, --force to replace them)")
 
 

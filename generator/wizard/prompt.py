@@ -24,21 +24,22 @@ import questionary
 from questionary import Choice
 
 from generator.errors import UserError
+from generator.render import writer
 from generator.render.answers import load_answers
 from generator.render.pipeline import load_spec, render_service
 from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec
 from generator.render.update import CONFLICT, MERGE, REPLACE, SAME, byte_damage, plan_update
-from generator.render.writer import CREATE, IDENTICAL, UPDATE, PlannedFile, plan, write
+from generator.render.writer import CREATE, IDENTICAL, PlannedFile, plan, write
 from generator.resources import SCHEMA_COPY, schema_text
 from generator.wizard.detect import detect
 from generator.wizard.questions import (
     ANSWERS_FILE,
     BY_KEY,
     HEALTH_KIND,
-    Context,
-    ParseError,
+    InvalidTypedValue,
     Question,
+    QuestionContext,
     answers_document,
     applicable,
     dependents,
@@ -49,7 +50,7 @@ from generator.wizard.questions import (
 
 _MISSING = object()
 BACK = "@back"
-STATUS_WORDS = {CREATE: "create", IDENTICAL: "identical", UPDATE: "conflict"}
+STATUS_WORDS = {CREATE: "create", IDENTICAL: "identical", writer.CONFLICT: "conflict"}
 
 
 @dataclass
@@ -65,11 +66,12 @@ class Prepared:
 
     @property
     def conflicts(self) -> list[PlannedFile]:
-        return [p for p in self.planned if p.status == UPDATE and p.relative not in self.merged]
+        return [p for p in self.planned
+                if p.status == writer.CONFLICT and p.relative not in self.merged]
 
     @property
     def differing(self) -> list[PlannedFile]:
-        return [p for p in self.planned if p.status == UPDATE]
+        return [p for p in self.planned if p.status == writer.CONFLICT]
 
     @property
     def to_write(self) -> list[PlannedFile]:
@@ -91,7 +93,7 @@ class Wizard:
         self.out = out
         loaded: Profile = load_profile(profile)
         project = detect(root)
-        self.ctx = Context(root=root, profile=loaded, project=project)
+        self.ctx = QuestionContext(root=root, profile=loaded, project=project)
         self.previous_note = ""
         existing = root / ANSWERS_FILE
         if existing.is_file():
@@ -148,7 +150,7 @@ class Wizard:
         """The prompt's validator: True, or the message shown under the prompt (it stays)."""
         try:
             parsed = q.parse(text)
-        except ParseError as exc:
+        except InvalidTypedValue as exc:
             return str(exc)
         return self.check_value(q, parsed)
 
@@ -256,7 +258,7 @@ class Wizard:
                 say(f"  {word:<9}  {item.relative}  ({note})")
                 continue
             note = ""
-            if item.status == UPDATE:
+            if item.status == writer.CONFLICT:
                 why = ready.notes.get(item.relative, "differs from what would be written")
                 note = f"  ({why})"
             say(f"  {STATUS_WORDS[item.status]:<9}  {item.relative}{note}")
@@ -357,7 +359,7 @@ def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path,
         elif f.action in (REPLACE, MERGE):
             merged[f.relative] = (("update", "untouched since the last render") if f.action ==
                                   REPLACE else ("merge", "edited: the edits are kept"))
-            planned.append(dataclasses.replace(f.planned, text=f.text, status=UPDATE))
+            planned.append(dataclasses.replace(f.planned, text=f.text, status=writer.CONFLICT))
         else:
             if f.action == CONFLICT and f.base is not None:
                 lines = ", ".join(map(str, f.merged.on_disk))
@@ -366,7 +368,7 @@ def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path,
             planned.append(f.planned)
     record = update.record
     if record.status != IDENTICAL:
-        merged[record.relative] = ("update" if record.status == UPDATE else "create",
+        merged[record.relative] = ("update" if record.status == writer.CONFLICT else "create",
                                    "the record of this render, for `tightship update`")
     planned.append(record)
     return Prepared(text, spec, planned, merged, notes)

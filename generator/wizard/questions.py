@@ -58,12 +58,12 @@ CAPABILITY_HELP = {
 }
 
 
-class ParseError(ValueError):
+class InvalidTypedValue(ValueError):
     """The typed text cannot become a value of the question's kind."""
 
 
 @dataclass
-class Context:
+class QuestionContext:
     """Everything a question's default, choices and `when` may read."""
 
     root: Path
@@ -119,7 +119,7 @@ class Context:
         return images.build if images else None
 
 
-Help = str | Callable[[Context], str]
+Help = str | Callable[[QuestionContext], str]
 
 
 @dataclass(frozen=True)
@@ -128,22 +128,22 @@ class Question:
     kind: str  # text | list | argv | steps | ports | env | volumes | select | capabilities
     prompt: str
     help: Help = ""  # one line: why this matters for the hardening
-    default: Callable[[Context], Any] | None = None
-    choices: Callable[[Context], list[tuple[str, Any]]] | None = None  # (title, value)
-    when: Callable[[Context], bool] = lambda ctx: True
+    default: Callable[[QuestionContext], Any] | None = None
+    choices: Callable[[QuestionContext], list[tuple[str, Any]]] | None = None  # (title, value)
+    when: Callable[[QuestionContext], bool] = lambda ctx: True
     depends: tuple[str, ...] = ()  # answers whose change asks this one again
     required: bool = False  # an empty answer is refused (else it leaves the key out)
-    check: Callable[[Any, Context], str | None] | None = None  # a rule of this field alone
+    check: Callable[[Any, QuestionContext], str | None] | None = None  # a rule of this field alone
 
     @property
     def stored(self) -> bool:
         """Whether the answer is a key of the answers file (not the wizard's own choice)."""
         return not self.key.startswith("_")
 
-    def help_text(self, ctx: Context) -> str:
+    def help_text(self, ctx: QuestionContext) -> str:
         return self.help(ctx) if callable(self.help) else self.help
 
-    def suggestion(self, ctx: Context) -> Any:
+    def suggestion(self, ctx: QuestionContext) -> Any:
         """The default: the existing answers file (if what it hangs on is unchanged), then the
         question's own default (the folder, then the profile)."""
         before = ctx.previously(self.key)
@@ -152,7 +152,7 @@ class Question:
             return copy.deepcopy(before)
         return self.default(ctx) if self.default else None
 
-    def options(self, ctx: Context) -> list[tuple[str, Any]]:
+    def options(self, ctx: QuestionContext) -> list[tuple[str, Any]]:
         return self.choices(ctx) if self.choices else []
 
     # --- text <-> value --------------------------------------------------------------------
@@ -167,14 +167,16 @@ class Question:
             try:
                 return shlex.split(text)
             except ValueError as exc:
-                raise ParseError(f"cannot split into words: {exc} (close the quote)") from None
+                raise InvalidTypedValue(f"cannot split into words: {exc} "
+                                        "(close the quote)") from None
         if self.kind == "steps":  # commands separated by ';', each split like argv
             try:
                 lexer = shlex.shlex(text, posix=True, punctuation_chars=";")
                 lexer.whitespace_split = True
                 words = list(lexer)
             except ValueError as exc:
-                raise ParseError(f"cannot split into words: {exc} (close the quote)") from None
+                raise InvalidTypedValue(f"cannot split into words: {exc} "
+                                        "(close the quote)") from None
             steps: list[list[str]] = [[]]
             for word in words:
                 if word == ";":
@@ -186,19 +188,20 @@ class Question:
             ports = []
             for word in text.replace(",", " ").split():
                 if not word.isdigit():
-                    raise ParseError(f"'{word}' is not a port number")
+                    raise InvalidTypedValue(f"'{word}' is not a port number")
                 ports.append(int(word))
             return ports
         if self.kind == "env":
             try:
                 words = shlex.split(text)
             except ValueError as exc:
-                raise ParseError(f"cannot split into words: {exc} (close the quote)") from None
+                raise InvalidTypedValue(f"cannot split into words: {exc} "
+                                        "(close the quote)") from None
             env: dict[str, str] = {}
             for word in words:
                 key, sep, value = word.partition("=")
                 if not sep or not key:
-                    raise ParseError(f"'{word}' is not KEY=VALUE")
+                    raise InvalidTypedValue(f"'{word}' is not KEY=VALUE")
                 env[key] = value
             return env
         if self.kind == "volumes":
@@ -229,7 +232,7 @@ class Question:
 
     # --- the validator -----------------------------------------------------------------------
 
-    def validate(self, value: Any, ctx: Context) -> str | None:
+    def validate(self, value: Any, ctx: QuestionContext) -> str | None:
         """None when `value` is acceptable; otherwise the message to show."""
         if is_empty(value):
             return "needs an answer" if self.required else None
@@ -246,7 +249,7 @@ def _parse_volume(word: str) -> dict:
     """`NAME:PATH[:SIZE][:ro]`, e.g. `uploads:/data/uploads:5Gi`."""
     parts = word.split(":")
     if len(parts) < 2 or not parts[0] or not parts[1]:
-        raise ParseError(f"'{word}' is not NAME:PATH[:SIZE][:ro]")
+        raise InvalidTypedValue(f"'{word}' is not NAME:PATH[:SIZE][:ro]")
     volume: dict[str, Any] = {"name": parts[0], "path": parts[1]}
     for extra in parts[2:]:
         if extra == "ro":
@@ -254,7 +257,7 @@ def _parse_volume(word: str) -> dict:
         elif extra and "size" not in volume:
             volume["size"] = extra
         else:
-            raise ParseError(f"'{word}' is not NAME:PATH[:SIZE][:ro]")
+            raise InvalidTypedValue(f"'{word}' is not NAME:PATH[:SIZE][:ro]")
     return volume
 
 
@@ -323,7 +326,7 @@ def schema_error(key: str, value: Any) -> str | None:
 
 # --- defaults and checks -------------------------------------------------------------------
 
-def _runtime_choices(ctx: Context) -> list[tuple[str, Any]]:
+def _runtime_choices(ctx: QuestionContext) -> list[tuple[str, Any]]:
     choices = []
     for runtime, versions in ctx.profile.runtimes.items():
         first = next(iter(versions.values()))
@@ -331,7 +334,7 @@ def _runtime_choices(ctx: Context) -> list[tuple[str, Any]]:
     return choices
 
 
-def _runtime_default(ctx: Context) -> Any:
+def _runtime_default(ctx: QuestionContext) -> Any:
     offered = list(ctx.profile.runtimes)
     found = ctx.project.runtime
     if found and found.value in offered:
@@ -339,19 +342,19 @@ def _runtime_default(ctx: Context) -> Any:
     return offered[0] if offered else None
 
 
-def _runtime_help(ctx: Context) -> str:
+def _runtime_help(ctx: QuestionContext) -> str:
     found = ctx.project.runtime
     detected = f"Detected {found.value} ({found.source}). " if found else ""
     return (detected + f"Profile '{ctx.profile.name}' offers only approved base images, "
             "pinned by digest (B01, B02).")
 
 
-def _version_choices(ctx: Context) -> list[tuple[str, Any]]:
+def _version_choices(ctx: QuestionContext) -> list[tuple[str, Any]]:
     versions = ctx.profile.runtimes.get(ctx.runtime, {})
     return [(f"{v:<10} runs on {images.run.ref.written}", v) for v, images in versions.items()]
 
 
-def _version_default(ctx: Context) -> Any:
+def _version_default(ctx: QuestionContext) -> Any:
     offered = ctx.profile.versions(ctx.runtime)
     wanted = detect.detect_runtime_version(ctx.root, ctx.runtime) if ctx.root.is_dir() else None
     if wanted and str(wanted.value) in offered:
@@ -359,13 +362,13 @@ def _version_default(ctx: Context) -> Any:
     return offered[0] if offered else None
 
 
-def _dependencies_help(ctx: Context) -> str:
+def _dependencies_help(ctx: QuestionContext) -> str:
     what = ctx.described().dependencies_hint if ctx.described() else ""
     return (f"Dependency manifests ({what}): copied and installed first, so that layer is "
             "cached.")
 
 
-def _sources_help(ctx: Context) -> str:
+def _sources_help(ctx: QuestionContext) -> str:
     if ctx.described() and not ctx.described().built:
         return ("Copied into the image as they are; the .dockerignore lets nothing else in "
                 "(B09). Folders end in '/'.")
@@ -373,20 +376,20 @@ def _sources_help(ctx: Context) -> str:
             "in (B09). Folders end in '/'.")
 
 
-def _artifact_help(ctx: Context) -> str:
+def _artifact_help(ctx: QuestionContext) -> str:
     if ctx.described() and not ctx.described().built:
         return "The prebuilt binary in this folder: the only file copied into the image (B10)."
     return "The jar the build command makes: the only file the final image gets (B10)."
 
 
-def _command_help(ctx: Context) -> str:
+def _command_help(ctx: QuestionContext) -> str:
     line = "Exec form, one process, so signals reach it directly (B12). Quote words with spaces."
     if ctx.described() and ctx.described().binary_named_after_service:
         line += f" The binary is built as /app/{ctx.service}."
     return line
 
 
-def _command_default(ctx: Context) -> Any:
+def _command_default(ctx: QuestionContext) -> Any:
     suggested = ctx.suggested("command")
     runs_as = ctx.described().artifact_runs_as if ctx.described() else None
     if runs_as is not None and ctx.get("build.artifact"):
@@ -394,7 +397,7 @@ def _command_default(ctx: Context) -> Any:
     return suggested
 
 
-def _ports_default(ctx: Context) -> Any:
+def _ports_default(ctx: QuestionContext) -> Any:
     """The port the command names (`--port 8000`), else the folder's guess, else 8080."""
     if ctx.described() is not None and (port := port_from_command(ctx.get("command") or [])):
         return [port]
@@ -405,7 +408,7 @@ def _ports_default(ctx: Context) -> Any:
     return suggested if suggested is not None else [detect.DEFAULT_PORT]
 
 
-def _ports_help(ctx: Context) -> str:
+def _ports_help(ctx: QuestionContext) -> str:
     found = ctx.project.port
     detected = f"Found {found.value} in {found.source}. " if found else ""
     low = ("a port below 1024 lowers the container's net.ipv4.ip_unprivileged_port_start (a "
@@ -417,7 +420,7 @@ def _ports_help(ctx: Context) -> str:
             f"unless run.publish lists it (R10); {low}.")
 
 
-def _ports_check(value: list, ctx: Context) -> str | None:
+def _ports_check(value: list, ctx: QuestionContext) -> str | None:
     low = [p for p in value if p < UNPRIVILEGED_PORT_START]
     if low and not ctx.profile.low_ports:
         return (f"port {low[0]} is below {UNPRIVILEGED_PORT_START} and profile "
@@ -426,19 +429,19 @@ def _ports_check(value: list, ctx: Context) -> str | None:
     return None
 
 
-def _http_probe(ctx: Context) -> bool:
+def _http_probe(ctx: QuestionContext) -> bool:
     return ctx.described() is not None and ctx.described().http_probe is not None
 
 
-def _health_default(ctx: Context) -> Any:
+def _health_default(ctx: QuestionContext) -> Any:
     return "http" if ctx.get("ports") else "command"
 
 
-def _uses_http(ctx: Context) -> bool:
+def _uses_http(ctx: QuestionContext) -> bool:
     return _http_probe(ctx) and ctx.get(HEALTH_KIND) == "http"
 
 
-def _health_command_default(ctx: Context) -> Any:
+def _health_command_default(ctx: QuestionContext) -> Any:
     suggested = ctx.suggested("healthcheck.command")
     command = ctx.get("command") or []
     if ctx.described() and ctx.described().health_flag and command:
@@ -446,7 +449,7 @@ def _health_command_default(ctx: Context) -> Any:
     return suggested
 
 
-def _health_command_help(ctx: Context) -> str:
+def _health_command_help(ctx: QuestionContext) -> str:
     run = ctx.run_image()
     if run is not None and not run.shell:
         return ("The final image has no shell and no curl: use the binary's own health flag. "
@@ -457,7 +460,7 @@ def _health_command_help(ctx: Context) -> str:
     return "A command that exits 0 when the service is healthy, exec form, no shell (B07)."
 
 
-def _health_port_choices(ctx: Context) -> list[tuple[str, Any]]:
+def _health_port_choices(ctx: QuestionContext) -> list[tuple[str, Any]]:
     return [(str(p), p) for p in ctx.get("ports") or []]
 
 
@@ -465,7 +468,7 @@ def _has_apt(image) -> bool:
     return image is not None and image.packages == "apt" and image.shell
 
 
-def _writable_check(value: list, ctx: Context) -> str | None:
+def _writable_check(value: list, ctx: QuestionContext) -> str | None:
     for path in value:
         if system_path(path):
             return (f"{path} cannot be writable: the root and system folders stay read-only "
@@ -473,7 +476,7 @@ def _writable_check(value: list, ctx: Context) -> str | None:
     return None
 
 
-def _volumes_check(value: list, ctx: Context) -> str | None:
+def _volumes_check(value: list, ctx: QuestionContext) -> str | None:
     for volume in value:
         if system_path(volume["path"]):
             return (f"{volume['path']} is inside a system folder: a volume there would replace "
@@ -481,7 +484,7 @@ def _volumes_check(value: list, ctx: Context) -> str | None:
     return None
 
 
-def _env_check(value: dict, ctx: Context) -> str | None:
+def _env_check(value: dict, ctx: QuestionContext) -> str | None:
     for key, item in value.items():
         if secret_file_env(key, item):
             continue  # names a secret's file; render checks that the secret is declared
@@ -491,16 +494,16 @@ def _env_check(value: dict, ctx: Context) -> str | None:
     return None
 
 
-def _capability_choices(ctx: Context) -> list[tuple[str, Any]]:
+def _capability_choices(ctx: QuestionContext) -> list[tuple[str, Any]]:
     return [(f"{cap}: {CAPABILITY_HELP.get(cap, 'see capabilities(7)')}", cap)
             for cap in ctx.profile.allowed_capabilities]
 
 
-def _capabilities_default(ctx: Context) -> Any:
+def _capabilities_default(ctx: QuestionContext) -> Any:
     return {}  # a low port needs none: the sysctl lets the non-root user bind it
 
 
-def _capabilities_check(value: dict, ctx: Context) -> str | None:
+def _capabilities_check(value: dict, ctx: QuestionContext) -> str | None:
     for cap in value:
         if cap not in ctx.profile.allowed_capabilities:
             allowed = ", ".join(ctx.profile.allowed_capabilities) or "none"
@@ -509,19 +512,19 @@ def _capabilities_check(value: dict, ctx: Context) -> str | None:
     return None
 
 
-def _found(attribute: str) -> Callable[[Context], Any]:
-    def default(ctx: Context) -> Any:
+def _found(attribute: str) -> Callable[[QuestionContext], Any]:
+    def default(ctx: QuestionContext) -> Any:
         found = getattr(ctx.project, attribute)
         return found.value if found else None
     return default
 
 
-def _asks(key: str) -> Callable[[Context], bool]:
+def _asks(key: str) -> Callable[[QuestionContext], bool]:
     """Whether the chosen runtime's build needs the answer `key` (its module says)."""
     return lambda ctx: ctx.described() is not None and key in ctx.described().asks
 
 
-def _asks_or_suggests(key: str) -> Callable[[Context], bool]:
+def _asks_or_suggests(key: str) -> Callable[[QuestionContext], bool]:
     """Asked when the runtime needs it, or the folder (a framework) or the old answers say it."""
     return lambda ctx: (_asks(key)(ctx) or ctx.previously(key) is not None
                         or (ctx.described() is not None and ctx.suggested(key) is not None))
@@ -667,7 +670,7 @@ QUESTIONS: tuple[Question, ...] = (
 BY_KEY = {q.key: q for q in QUESTIONS}
 
 
-def applicable(ctx: Context) -> list[Question]:
+def applicable(ctx: QuestionContext) -> list[Question]:
     """The questions asked for the answers so far, in order."""
     return [q for q in QUESTIONS if q.when(ctx)]
 
@@ -685,7 +688,7 @@ def dependents(key: str) -> list[str]:
     return found
 
 
-def question_for(field_path: str | None, ctx: Context) -> Question | None:
+def question_for(field_path: str | None, ctx: QuestionContext) -> Question | None:
     """The asked question that answers an error's field (`build.dependencies[0]`, `env.X`,
     or a whole section such as `build`: then its first asked question)."""
     if not field_path:
@@ -743,7 +746,7 @@ def _ordered(data: Any, node: dict) -> Any:
     return {k: _ordered(data[k], properties.get(k, {})) for k in keys}
 
 
-def answers_document(ctx: Context) -> dict:
+def answers_document(ctx: QuestionContext) -> dict:
     """The answers as the file holds them: every asked key, and whatever an existing file said
     about keys the wizard does not ask (limits, run, ...), which it keeps as they were."""
     data = copy.deepcopy(ctx.previous)
@@ -756,7 +759,7 @@ def answers_document(ctx: Context) -> dict:
     return _ordered(_prune(data), schema(ANSWERS_SCHEMA))
 
 
-def kept_keys(ctx: Context) -> list[str]:
+def kept_keys(ctx: QuestionContext) -> list[str]:
     """Keys of an existing answers file that the wizard does not ask about and keeps."""
     asked = {q.key for q in QUESTIONS if q.stored}
     found = []

@@ -36,6 +36,7 @@ from generator.check.rules import (
     b14_pipefail,
     h01_daemon_settings,
     h02_daemon_tls,
+    h03_content_trust,
     p01_unparsable,
     r01_privileged,
     r02_added_caps,
@@ -132,6 +133,7 @@ ALL_RULES: tuple[Rule, ...] = (
     r17_pod_security_controls.RULE,
     h01_daemon_settings.RULE,
     h02_daemon_tls.RULE,
+    h03_content_trust.RULE,
     p01_unparsable.RULE,
     s01_suppression_reason.RULE,
 )

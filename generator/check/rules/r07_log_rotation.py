@@ -6,19 +6,17 @@ from generator.check.documents import at_key, at_value, get, mapping
 from generator.check.model import COMPOSE, Equivalents, Rule
 from generator.check.workloads import workloads
 
-# Drivers that keep logs on the host's disk, and so need a size and a count. The others send
-# them elsewhere (journald, syslog, fluentd, …) or keep none, and rotate there.
+# Drivers that keep logs on the host's disk. The others send them elsewhere (journald, syslog,
+# fluentd, …) or keep none, and rotate there.
 _LOCAL_DRIVERS = ("json-file", "local")
 
 
 def _problem(service: dict) -> str | None:
     logging = mapping(service.get("logging"))
     driver = str(logging.get("driver", "json-file"))
-    if driver not in _LOCAL_DRIVERS:
-        return None
+    if driver not in _LOCAL_DRIVERS or driver == "local":
+        return None  # shipped elsewhere, or `local`, which rotates by default (20m x 5)
     options = mapping(logging.get("options"))
-    if driver == "local":
-        return None  # rotates by default (20m x 5) unless told otherwise
     missing = [key for key in ("max-size", "max-file") if key not in options]
     if "max-size" in missing:
         return "logs to json-file without max-size, so the log grows without bound"

@@ -65,7 +65,7 @@ def _selinux_hits(where: dict, owner: str):
 
 def _pod_hits(spec: dict):
     security = mapping(spec.get("securityContext"))
-    for i, item in enumerate(seq(security.get("sysctls"))):
+    for item in seq(security.get("sysctls")):
         name = str(mapping(item).get("name", ""))
         if name not in SAFE_SYSCTLS:
             yield at_value(mapping(item), "name", f"the pod sets sysctl {name}, which is not "

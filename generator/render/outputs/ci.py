@@ -2,7 +2,8 @@
 
 A POSIX shell script from a template. The profile's scanner and SBOM commands are exec-form
 lists; each word is shell-quoted here, and `{image}` becomes the quoted `"$image"` variable,
-so nothing in a profile can add a shell command.
+so nothing in a profile can add a shell command. The base images it verifies are the ones the
+service's Dockerfile names, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ import shlex
 
 from jinja2 import Environment
 
+from generator.render.outputs import dockerfile
+from generator.render.outputs.ci_verify import images_built_on, verify_lines
 from generator.render.spec import Spec
 from generator.render.templates import render_template
 
 FILE = "ci/tightship-gate.sh"
+DIGEST_FILE = "ci/image-digest"  # the pushed image's digest, for deploy-digest
+METADATA_FILE = "ci/build-metadata.json"  # buildx --metadata-file
 IMAGE_PLACEHOLDER = "{image}"
 
 
@@ -29,11 +34,20 @@ def shell_command(argv: tuple[str, ...] | None) -> str | None:
     return " ".join(shell_word(word) for word in argv) if argv else None
 
 
+def attestation_flags(spec: Spec) -> str:
+    ci = spec.ci
+    return f"--sbom={'true' if ci.sbom_attestation else 'false'} --provenance={ci.provenance}"
+
+
 def render(spec: Spec, env: Environment) -> dict[str, str]:
     ci = spec.ci
     image = f"{spec.service}:{spec.run.image.tag}"
+    built_on = images_built_on(dockerfile.render(spec, env)["Dockerfile"], ci.images)
     text = render_template(env, "ci/tightship-gate.sh.j2", dict(
-        spec=spec, image=image, content_trust=ci.content_trust,
+        spec=spec, image=image, verify=[verify_lines(i) for i in built_on],
+        attestations=attestation_flags(spec), without_buildx=ci.without_buildx,
+        push="true" if ci.push else "false", digest_file=DIGEST_FILE,
+        metadata_file=METADATA_FILE,
         scan=shell_command(ci.scan), sbom=shell_command(ci.sbom),
         sbom_file=shlex.quote(ci.sbom_file)))
     return {FILE: text}

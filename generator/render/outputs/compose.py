@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from generator.render.outputs import apparmor, dockerfile, seccomp
+from generator.render.outputs import apparmor, dockerfile, seccomp, yamltext
 from generator.render.runspec import SECRETS_DIR, kubernetes_secret
 from generator.render.spec import Spec
 from generator.values import PORT_START_SYSCTL
@@ -95,13 +95,22 @@ def _quote_tricky(node: Any) -> Any:
 
 def dump_yaml(document: CommentedMap, header: str) -> str:
     """One YAML document, deterministic: same data, same bytes."""
+    document = _quote_tricky(document)
+    lines = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    try:
+        return lines + yamltext.document_text(document)
+    except yamltext.Unsupported:
+        return lines + ruamel_text(document)
+
+
+def ruamel_text(document: CommentedMap) -> str:
+    """ruamel.yaml's text of the document: for shapes and values yamltext leaves to it."""
     yaml = YAML(typ="rt")
     yaml.width = 4096  # never fold a long value across lines
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
-    yaml.dump(_quote_tricky(document), out)
-    lines = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
-    return lines + out.getvalue()
+    yaml.dump(document, out)
+    return out.getvalue()
 
 
 def header(spec: Spec, what: str, *notes: str) -> str:
@@ -259,13 +268,13 @@ def bracketed_host(address: str) -> str:
     return f"[{address}]" if ":" in address else address
 
 
-def _internal(spec: Spec) -> bool:
+def internal_network(spec: Spec) -> bool:
     """R14: no route out unless the service declares egress or publishes ports on the host."""
     return not spec.run.has_egress and not spec.run.publish
 
 
 def _network(spec: Spec) -> CommentedMap:
-    if _internal(spec):
+    if internal_network(spec):
         return mapping(("internal", True, "R14: no egress declared, so no route out"))
     if spec.run.has_egress:
         why = ("R14: not internal: the service declares egress (compose cannot narrow it to "

@@ -13,7 +13,7 @@ import json
 
 from jinja2 import Environment
 
-from generator.render.seccomp_groups import Rule
+from generator.render.seccomp_groups import SyscallRule
 from generator.render.spec import Spec
 
 FILE = "seccomp.json"
@@ -22,7 +22,7 @@ DEFAULT_ERRNO = 1  # EPERM
 ARCH_MAP = (("SCMP_ARCH_X86_64", ()), ("SCMP_ARCH_AARCH64", ()))
 
 
-def profile_json(rules: tuple[Rule, ...] | list[Rule]) -> str:
+def profile_json(rules: tuple[SyscallRule, ...] | list[SyscallRule]) -> str:
     document = {
         "defaultAction": "SCMP_ACT_ERRNO",
         "defaultErrnoRet": DEFAULT_ERRNO,

@@ -1,0 +1,95 @@
+"""The built syscall groups, kept on disk between runs, keyed by the group files' content.
+
+Reading and checking the group files costs more than the rest of a render's start-up; a later
+run with the same files (and the same tightship) reads the result back instead. Only a build
+that succeeded is kept, so an error in a group file is reported on every run. The cache is
+plain JSON in the user's cache folder; a folder that cannot be written or a file that cannot
+be read only means the groups are built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import __version__
+
+if TYPE_CHECKING:
+    from generator.render.seccomp_groups import GroupSet
+
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    """$TIGHTSHIP_CACHE_DIR, else $XDG_CACHE_HOME/tightship, else ~/.cache/tightship."""
+    if os.environ.get("TIGHTSHIP_CACHE_DIR"):
+        return Path(os.environ["TIGHTSHIP_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tightship"
+
+
+def content_key(folder: Path) -> str:
+    # The folder is part of the key: the groups name their files in messages.
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{folder}\0".encode())
+    for file in sorted(folder.glob("*.yaml")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def cached_groups(folder: Path, build: Callable[[], GroupSet]) -> GroupSet:
+    """The groups of `folder`: read from the cache when its files are unchanged, else built."""
+    try:
+        key = content_key(folder)
+    except OSError:
+        return build()
+    place = cache_dir() / f"seccomp-groups-{key}.json"
+    try:
+        found = _from_json(json.loads(place.read_text(encoding="utf-8")), str(folder))
+    except (OSError, ValueError, TypeError, KeyError):
+        found = None
+    if found is not None:
+        return found
+    groups = build()
+    _store(place, groups)
+    return groups
+
+
+def _store(place: Path, groups: GroupSet) -> None:
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=place.parent,
+                                         prefix=".seccomp-groups-", delete=False) as out:
+            json.dump(_to_json(groups), out, sort_keys=True)
+        os.replace(out.name, place)  # a reader sees the whole file or none
+    except OSError:
+        pass  # not writable: the next run builds the groups again
+
+
+def _to_json(groups: GroupSet) -> dict:
+    return {"groups": [asdict(g) for g in groups.groups.values()],
+            "special": [asdict(s) for s in groups.special.values()],
+            "dangerous": groups.dangerous,
+            "dangerous_with_args": sorted(groups.dangerous_with_args)}
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back to the tuples the model holds."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _from_json(data: dict, folder: str) -> GroupSet:
+    from generator.render.seccomp_groups import Group, GroupSet, Special
+
+    groups = {g["name"]: Group(g["name"], g["description"], g["file"], _tuples(g["syscalls"]))
+              for g in data["groups"]}
+    special = {s["name"]: Special(s["name"], s["group"], s["why"], _tuples(s["args"]),
+                                  s["errno"])
+               for s in data["special"]}
+    return GroupSet(folder, groups, special, dict(data["dangerous"]),
+                    frozenset(data["dangerous_with_args"]))

@@ -1,0 +1,49 @@
+"""`check` holds no more in memory for ten times the files: each is checked as it is found."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+from generator.check.checker import check_paths
+from generator.check.model import Context
+
+D = "sha256:" + "c" * 64
+PAD = "".join(f"# {i:04d} {'-' * 90}\n" for i in range(200))  # 20 kB a file: held, it shows
+DOCKERFILE = (f"FROM debian:12-slim@{D}\nRUN apt-get update && apt-get install -y curl\n"
+              "ADD app.tar /srv/\nUSER 0\n" + PAD)
+COMPOSE = "services:\n  web:\n    image: nginx:latest\n    privileged: true\n" + PAD
+MANIFEST = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+            "  - name: c\n    image: nginx:1\n    securityContext: {privileged: true}\n" + PAD)
+
+
+def _corpus(root: Path, folders: int) -> int:
+    for i in range(folders):
+        folder = root / f"app{i:03d}"
+        (folder / "k8s").mkdir(parents=True)
+        (folder / "Dockerfile").write_text(DOCKERFILE)
+        (folder / "compose.yaml").write_text(COMPOSE)
+        (folder / "k8s" / "pod.yaml").write_text(MANIFEST)
+    return 3 * folders
+
+
+def _peak(root: Path) -> tuple[int, int, int]:
+    check_paths([root], Context())  # imports and caches first, so only checking is measured
+    tracemalloc.start()
+    try:
+        findings, checked = check_paths([root], Context())
+        return tracemalloc.get_traced_memory()[1], checked, len(findings)
+    finally:
+        tracemalloc.stop()
+
+
+def test_peak_memory_stays_flat_as_the_files_grow_tenfold(tmp_path: Path) -> None:
+    small, large = tmp_path / "small", tmp_path / "large"
+    files_small, files_large = _corpus(small, 8), _corpus(large, 80)
+    peak_small, checked_small, found_small = _peak(small)
+    peak_large, checked_large, found_large = _peak(large)
+    assert (checked_small, checked_large) == (files_small, files_large)
+    assert found_large == 10 * found_small > 0
+    # the findings themselves grow with the files; the files' texts and documents must not
+    per_finding = 400  # bytes a finding takes, measured about 270
+    assert peak_large - peak_small < 0.25 * peak_small + per_finding * (found_large - found_small)
