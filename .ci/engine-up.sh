@@ -202,6 +202,22 @@ make_debian_rootfs() {  # dir suite comma-separated-packages
         chroot "$dir" update-ca-certificates >/dev/null 2>&1
     fi
     case ",$include," in
+        *,maven,*)
+            # Every repository through Debian's maven-repo: a file:// mirror needs no network.
+            cat >"$dir/etc/maven/settings.xml" <<'EOF'
+<settings xmlns="http://maven.apache.org/SETTINGS/1.0.0">
+  <mirrors>
+    <mirror>
+      <id>debian-maven-repo</id>
+      <mirrorOf>*</mirrorOf>
+      <url>file:///usr/share/maven-repo</url>
+    </mirror>
+  </mirrors>
+</settings>
+EOF
+            ;;
+    esac
+    case ",$include," in
         *,golang-go,*)
             mkdir -p "$dir/go/src" "$dir/go/bin" "$dir/go/cache"
             # Go 1.20 and later ship the standard library as source only: build it once here,
@@ -295,6 +311,11 @@ ensure_image() {
     log "$ref pushed: $have"
 }
 
+# What `mvn package` of a plain jar needs: the lifecycle's plugins (resources, compiler,
+# surefire, jar, install).
+MAVEN_PACKAGES=openjdk-21-jdk-headless,maven,libmaven-resources-plugin-java,libmaven-compiler-plugin-java
+MAVEN_PACKAGES+=,libsurefire-java,libmaven-jar-plugin-java,libmaven-install-plugin-java
+MAVEN_PACKAGES+=,ca-certificates
 PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 GO_ENV=(--change 'ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
         --change 'ENV GOPATH=/go' --change 'WORKDIR /go' --change 'CMD ["bash"]')
@@ -314,6 +335,16 @@ ensure_image node 24-trixie-slim debian trixie nodejs,npm,ca-certificates \
 ensure_image golang 1.25-trixie debian trixie golang-go,ca-certificates "${GO_TRIXIE_ENV[@]}"
 ensure_image distroless/static-debian13 nonroot static trixie "" "${STATIC_ENV[@]}"
 ensure_image debian trixie-slim debian trixie "" --change "$PATH_ENV" --change 'CMD ["bash"]'
+# Java 21 (the default profile's `21` version): Debian's JDK and Maven with the Maven plugins
+# Debian packages; Maven's global settings send every repository to Debian's maven-repo, so
+# `mvn package` builds with no network (Maven Central is not reachable here). A profile's
+# mirror (package_indexes.maven) is a user settings file, which takes precedence.
+ensure_image maven 3.9-eclipse-temurin-21 debian trixie "$MAVEN_PACKAGES" \
+    --change "$PATH_ENV" --change 'ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64' \
+    --change 'ENV MAVEN_HOME=/usr/share/maven' --change 'CMD ["mvn"]'
+ensure_image eclipse-temurin 21-jre debian trixie openjdk-21-jre-headless,ca-certificates \
+    --change "$PATH_ENV" --change 'ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64' \
+    --change 'CMD ["jshell"]'
 
 ensure_image python 3.11-slim-bookworm debian bookworm python3,python3-venv,python-is-python3,ca-certificates \
     --change "$PATH_ENV" --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
@@ -341,6 +372,7 @@ done
 log "images in $REGISTRY:"
 for ref in python:3.13-slim-trixie node:24-trixie-slim golang:1.25-trixie \
            distroless/static-debian13:nonroot debian:trixie-slim \
+           maven:3.9-eclipse-temurin-21 eclipse-temurin:21-jre \
            python:3.11-slim-bookworm node:18-bookworm-slim golang:1.19-bookworm \
            distroless/static-debian12:nonroot debian:bookworm-slim; do
     printf '    %-50s %s\n' "$REGISTRY/$ref" "$(manifest_digest "${ref%%:*}" "${ref#*:}")"

@@ -32,6 +32,9 @@ PROFILE_IMAGES: dict[str, tuple[str, dict[str, Any]]] = {
     "golang-1.25": (f"{REGISTRY}/golang:1.25-trixie", _APT),
     "distroless-static": (f"{REGISTRY}/distroless/static-debian13:nonroot", _STATIC),
     "debian-trixie": (f"{REGISTRY}/debian:trixie-slim", _APT),
+    # Java 21: Debian's JDK, Maven and its packaged plugins; Debian's JRE.
+    "maven-3.9-temurin-21": (f"{REGISTRY}/maven:3.9-eclipse-temurin-21", _APT),
+    "temurin-21-jre": (f"{REGISTRY}/eclipse-temurin:21-jre", _APT),
     # The `-bookworm` versions, on older Debian packages.
     "python-3.12-bookworm": (f"{REGISTRY}/python:3.11-slim-bookworm", _APT),
     "node-22-bookworm": (f"{REGISTRY}/node:18-bookworm-slim", _APT),
