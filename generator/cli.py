@@ -338,11 +338,13 @@ def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
     answers = Path(args.answers)
     static_count = None
     writable: tuple[str, ...] = ("/tmp",)
+    secrets: tuple[str, ...] = ()
     runtime = args.runtime
     if answers.is_file():
         spec, profile = load_spec(answers, profile)
         runtime = runtime or spec.runtime
-        writable = spec.writable or writable
+        writable = (*(spec.writable or writable), *(v.path for v in spec.volumes))
+        secrets = spec.secrets
         static_count = spec.confinement.syscall_count
     if runtime is None:
         raise UserError(f"no answers file at {answers}: say which runtime the image uses "
@@ -351,7 +353,7 @@ def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
     result = learn(args.image, runtime=runtime, groups=groups,
                    runtime_groups=runtime_groups(profile, runtime),
                    run_seconds=args.run_seconds, exercise=args.exercise, writable=writable,
-                   progress=lambda line: print(f"  {line}", file=out))
+                   secrets=secrets, progress=lambda line: print(f"  {line}", file=out))
     if result.left_out:
         print(f"left out (dangerous, never learned): {', '.join(result.left_out)}", file=out)
     compared = (f" (the static profile allows {static_count}, Docker's default 361)"
