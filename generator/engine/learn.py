@@ -172,10 +172,19 @@ def _container(client, image, **kwargs) -> Iterator[Any]:
             container.remove(force=True, v=True)
 
 
-def _hardening(writable: Sequence[str], secrets: dict[str, Path]) -> dict:
+def _owner(user: str) -> str:
+    """tmpfs options giving the mount to the image's numeric USER: Docker mounts a tmpfs over
+    a folder the image has with that folder's mode but as root's, whatever `mode=` says."""
+    uid, _, gid = (user or "").partition(":")
+    if not uid.isdigit():
+        return ""
+    return f",uid={uid},gid={gid if gid.isdigit() else uid}"
+
+
+def _hardening(writable: Sequence[str], secrets: dict[str, Path], user: str) -> dict:
     return {"network_mode": "none", "read_only": True, "cap_drop": ["ALL"],
-            # 1777: writable by the image's user, whichever it is (a tmpfs is root's otherwise)
-            "tmpfs": {p: "rw,nosuid,size=64m,mode=1777" for p in writable},
+            # 1777 and the image's user: writable by that user (a tmpfs is root's otherwise)
+            "tmpfs": {p: f"rw,nosuid,size=64m,mode=1777{_owner(user)}" for p in writable},
             "security_opt": ["no-new-privileges:true"],
             "volumes": {str(path): {"bind": f"{SECRETS_DIR}/{name}", "mode": "ro"}
                         for name, path in secrets.items()}}
@@ -223,7 +232,8 @@ def learn(image: str, *, runtime: str, groups: GroupSet, runtime_groups: Sequenc
             os.chmod(out, 0o1777)  # the service's own non-root user writes its traces
             os.chmod(values, 0o755)
             _tracer_bundle(tracer)
-            hardening = _hardening(writable, _throwaway_secrets(values, secrets))
+            hardening = _hardening(writable, _throwaway_secrets(values, secrets),
+                                   str(config.get("User") or ""))
             seen, checks = _trace(client, img, argv, health, extra, tracer, out, hardening,
                                   run_seconds, progress)
             rules, left_out = learned_rules(seen, groups, runtime_groups)
