@@ -282,6 +282,8 @@ def test_static_groups_cover_what_the_server_calls(example, name):
                    runtime_groups=runtime_groups(profile, built.example.runtime),
                    writable=built.writable, secrets=built.svc.get("secrets", []),
                    run_seconds=8)
-    assert result.healthy, result.health_log
+    print(f"\n{name}: traced {len(result.seen)} syscalls; dangerous, refused and survived: "
+          f"{', '.join(result.left_out) or 'none'}")
+    assert result.healthy, result.health_log  # it copes without the dangerous ones
     missing = set(result.seen) - static_answered(built) - set(groups.dangerous)
     assert not missing, f"{name} calls {sorted(missing)}, which the static groups lack"
