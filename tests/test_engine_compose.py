@@ -124,6 +124,8 @@ def test_compose_brings_the_service_up_hardened(engine, compose_profile, tmp_pat
         assert host["PidsLimit"] == svc["pids_limit"]
         assert host["Memory"] == int(svc["mem_limit"][:-1]) * 1024 ** 2
         assert host["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 5}
+        logging = svc["logging"]  # R07: the engine rotates the logs as the file says
+        assert host["LogConfig"] == {"Type": logging["driver"], "Config": logging["options"]}
         assert not host["PortBindings"]  # R10: nothing published unless asked
         assert host["NetworkMode"] not in ("host",) and host["PidMode"] != "host"
         (network_name,) = container.attrs["NetworkSettings"]["Networks"]

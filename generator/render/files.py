@@ -11,6 +11,7 @@ from generator.render.outputs import (
     dockerfile,
     dockerignore,
     kubernetes,
+    quadlet,
     seccomp,
 )
 from generator.render.profiles import Profile
@@ -18,7 +19,7 @@ from generator.render.spec import Spec
 from generator.render.templates import template_env
 
 # Each output kind is one module with render(spec, env) -> {path: text}.
-OUTPUTS = (dockerfile, dockerignore, compose, kubernetes, seccomp, apparmor, ci)
+OUTPUTS = (dockerfile, dockerignore, compose, kubernetes, quadlet, seccomp, apparmor, ci)
 
 
 def render_all(spec: Spec, profile: Profile, env: Environment | None = None) -> dict[str, str]:

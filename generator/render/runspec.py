@@ -27,6 +27,10 @@ DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 DEFAULT_HOST_ADDRESS = "127.0.0.1"
 DEFAULT_WRITABLE_SIZE = "64Mi"
 DEFAULT_K8S_VERSION = "1.35"
+# User namespaces (`hostUsers: false`): beta and on by default from Kubernetes 1.33, stable in
+# 1.36. Before 1.33 the feature gate is off by default, so the field would be ignored or refused.
+USER_NAMESPACES_FROM = (1, 33)
+DEFAULT_LOGGING = {"driver": "json-file", "max_size": "10m", "max_file": 3}
 
 
 def kubernetes_secret(service: str) -> str:
@@ -62,6 +66,16 @@ class BuiltImage:
 
 
 @dataclass(frozen=True)
+class LogRotation:
+    """Compose's `logging:` (and Podman's log options): a size and a count per container, so a
+    chatty service cannot fill the host's disk (the profile's `logging`)."""
+
+    driver: str  # json-file | local
+    max_size: str  # Docker's units: 10m, 512k, 1g
+    max_file: int
+
+
+@dataclass(frozen=True)
 class RunSettings:
     host_address: str  # R10: the host interface published ports bind to
     publish: tuple[tuple[int, int], ...]  # (container port, host port), sorted
@@ -76,11 +90,13 @@ class RunSettings:
     create_namespace: bool  # R17: write namespace.yaml with the restricted labels
     seccomp: str  # "runtime-default" | "localhost" (the generated seccomp profile)
     revision_history: int
+    logging: LogRotation
+    user_namespaces: bool  # Kubernetes `hostUsers: false`: the container's root is not the node's
+    profile_operator: bool  # k8s/ also holds Security Profiles Operator objects for the profiles
 
     @property
     def k8s_minor(self) -> tuple[int, int]:
-        major, minor = self.k8s_version.split(".")[:2]
-        return int(major), int(minor)
+        return _minor(self.k8s_version)
 
     @property
     def has_egress(self) -> bool:
@@ -163,6 +179,14 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
                     f"{spec.volumes[0].name} (ReadWriteOnce, one node at a time): run one "
                     "replica", "run", "replicas")
 
+    user_namespaces = bool(run.get("user_namespaces", k8s["user_namespaces"]))
+    if user_namespaces and _minor(k8s["version"]) < USER_NAMESPACES_FROM:
+        message = (f"user namespaces (hostUsers: false) need Kubernetes 1.33 or later (beta, on "
+                   f"by default; stable in 1.36); the profile targets {k8s['version']}")
+        if "user_namespaces" in run:
+            raise error(message, "run", "user_namespaces")
+        raise fail(message, profile.layers, ["kubernetes", "user_namespaces"])
+
     return RunSettings(
         host_address=host,
         publish=tuple(sorted(publish.items())),
@@ -177,7 +201,15 @@ def build_run(answers: "Answers", profile: "Profile", spec: "Spec") -> RunSettin
         create_namespace=k8s["create_namespace"],
         seccomp=k8s["seccomp"],
         revision_history=k8s["revision_history"],
+        logging=LogRotation(**{**DEFAULT_LOGGING, **(profile.data.get("logging") or {})}),
+        user_namespaces=user_namespaces,
+        profile_operator=k8s["profile_operator"],
     )
+
+
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
 
 
 def _check_writable(spec: "Spec", size: str, run: dict, error) -> None:
@@ -216,4 +248,6 @@ def _kubernetes_settings(profile: "Profile") -> dict:
         "create_namespace": bool(k8s.get("create_namespace", True)),
         "seccomp": k8s.get("seccomp", "runtime-default"),
         "revision_history": int(k8s.get("revision_history", 3)),
+        "user_namespaces": bool(k8s.get("user_namespaces", False)),
+        "profile_operator": bool(k8s.get("security_profiles_operator", False)),
     }

@@ -51,6 +51,7 @@ from generator.check.rules import (
     r05_apparmor_mount,
     r06_read_only_root,
     r07_limits,
+    r07_log_rotation,
     r08_restart,
     r09_host_namespaces,
     r10_ports,
@@ -67,6 +68,7 @@ from generator.check.rules import (
     r16_dedicated_account,
     r16_service_account_token,
     r17_namespace_pss,
+    r17_pod_security_controls,
     s01_suppression_reason,
 )
 
@@ -110,6 +112,7 @@ ALL_RULES: tuple[Rule, ...] = (
     r05_apparmor_deny.RULE,
     r06_read_only_root.RULE,
     r07_limits.RULE,
+    r07_log_rotation.RULE,
     r08_restart.RULE,
     r09_host_namespaces.RULE,
     r10_ports.RULE,
@@ -126,6 +129,7 @@ ALL_RULES: tuple[Rule, ...] = (
     r16_service_account_token.RULE,
     r16_dedicated_account.RULE,
     r17_namespace_pss.RULE,
+    r17_pod_security_controls.RULE,
     h01_daemon_settings.RULE,
     h02_daemon_tls.RULE,
     p01_unparsable.RULE,

@@ -168,6 +168,15 @@ def tmpfs_entry(spec: Spec, path: str) -> str:
     return f"{path}:{','.join(options)}"
 
 
+def logging(spec: Spec) -> CommentedMap:
+    """R07: log rotation, so a chatty service cannot fill the host's disk."""
+    rotation = spec.run.logging
+    return mapping(("driver", rotation.driver),
+                   ("options", mapping(
+                       ("max-size", DoubleQuotedScalarString(rotation.max_size)),
+                       ("max-file", DoubleQuotedScalarString(str(rotation.max_file))))))
+
+
 def network_name(spec: Spec) -> str:
     return spec.service
 
@@ -195,7 +204,7 @@ def service(spec: Spec) -> CommentedMap:
     ports = None
     if run.publish:
         ports = sequence(
-            [DoubleQuotedScalarString(f"{_host(run.host_address)}:{host}:{port}")
+            [DoubleQuotedScalarString(f"{bracketed_host(run.host_address)}:{host}:{port}")
              for port, host in run.publish],
             [f"R10: published on {run.host_address} only" if i == 0 else None
              for i in range(len(run.publish))])
@@ -224,6 +233,8 @@ def service(spec: Spec) -> CommentedMap:
         ("cpus", float(limits.cpus), "R07: CPU limit"),
         ("pids_limit", limits.pids, "R07: process-count limit"),
         ("restart", f"on-failure:{spec.restart_retries}", "R08: bounded restarts"),
+        ("logging", logging(spec), f"R07: at most {spec.run.logging.max_file} log files of "
+         f"{spec.run.logging.max_size}"),
         ("healthcheck", healthcheck, "R15: the image's own health check"),
         ("expose", sequence([DoubleQuotedScalarString(str(p)) for p in spec.ports])
          if spec.ports else None),
@@ -244,7 +255,7 @@ def volume_entry(volume) -> str:
     return f"{volume.name}:{volume.path}" + (":ro" if volume.read_only else "")
 
 
-def _host(address: str) -> str:
+def bracketed_host(address: str) -> str:
     return f"[{address}]" if ":" in address else address
 
 

@@ -15,7 +15,7 @@ from jinja2 import Environment
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from generator.render.outputs import apparmor
+from generator.render.outputs import apparmor, profile_operator
 from generator.render.outputs.compose import dump_yaml, header, health_argv, mapping, sequence
 from generator.render.runspec import SECRETS_DIR, kubernetes_secret
 from generator.render.spec import Spec
@@ -77,6 +77,9 @@ def seccomp_profile(spec: Spec) -> dict:
     localhost` (the default) the generated seccomp.json, installed on each node as
     `<kubelet root>/seccomp/tightship/SERVICE.json`; RuntimeDefault otherwise.
     """
+    if spec.run.profile_operator:  # the operator's copy of the same rules
+        return {"type": "Localhost",
+                "localhostProfile": profile_operator.seccomp_localhost(spec)}
     if spec.run.seccomp == "localhost":
         return {"type": "Localhost", "localhostProfile": f"tightship/{spec.service}.json"}
     return {"type": "RuntimeDefault"}
@@ -271,6 +274,8 @@ def deployment(spec: Spec) -> CommentedMap:
         ("hostNetwork", False, "R09: no host network"),
         ("hostPID", False, "R09: no host PID namespace"),
         ("hostIPC", False, "R09: no host IPC namespace"),
+        ("hostUsers", False, "user namespace: the container's root is not the node's "
+         "(Kubernetes 1.33+)") if run.user_namespaces else ("hostUsers", None),
         ("securityContext", _pod_security(spec)),
         ("containers", sequence([_container(spec)])),
         ("volumes", sequence(volumes) if volumes else None),
@@ -375,6 +380,7 @@ def documents(spec: Spec) -> dict[str, tuple[str, CommentedMap]]:
     docs["serviceaccount.yaml"] = ("the service account", service_account(spec))
     for volume in spec.volumes:
         docs[f"pvc-{volume.name}.yaml"] = (f"the claim for {volume.path}", claim(spec, volume))
+    docs.update(profile_operator.documents(spec))  # before the pod that names them
     docs["deployment.yaml"] = ("the deployment", deployment(spec))
     if spec.ports:
         docs["service.yaml"] = ("the service", service(spec))
