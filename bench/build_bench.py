@@ -4,9 +4,9 @@ beside a plain single-stage one (bench/plain/NAME.Dockerfile), both built withou
     . /var/cache/tightship-ci/engine.env
     .venv/bin/python bench/build_bench.py [NAME ...]
 
-Needs the engine and the local registry's base images (see tests/engine_support.py). Prints a
-Markdown table; dependencies are downloaded in every build (no cache), so the times include
-the network.
+Needs the engine and the local registry's base images, and renders with the engine tests'
+profile (tests/engine_support.py). Prints a Markdown table; dependencies are downloaded in
+every build (no cache), so the times include the network.
 """
 
 from __future__ import annotations
@@ -19,41 +19,41 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-REGISTRY = "127.0.0.1:5000"
-BASES = {"python": f"{REGISTRY}/python:3.13-slim-trixie",
-         "node": f"{REGISTRY}/node:24-trixie-slim",
-         "go": f"{REGISTRY}/golang:1.25-trixie"}
-# Final images that are not also a build image (Go's distroless static).
-RUN_ONLY = {"go": (f"{REGISTRY}/distroless/static-debian13:nonroot",
-                   "shell: false, packages: none, user: {uid: 65532, gid: 65532}")}
+sys.path.insert(0, str(REPO / "tests"))
+from engine_support import (  # noqa: E402  (the engine tests' profile: one definition)
+    DEBIAN_IMAGE,
+    GOLANG_IMAGE,
+    PROFILE_IMAGES,
+    engine_profile_yaml,
+    registry_digests,
+)
+
+# Each example but Java (no JDK in the local registry) -> the base of its plain Dockerfile.
+BASES = {"python": PROFILE_IMAGES["python-3.13"][0], "node": PROFILE_IMAGES["node-24"][0],
+         "go": GOLANG_IMAGE, "generic": DEBIAN_IMAGE, "static": DEBIAN_IMAGE}
 EXAMPLES = {"django-uploads": "python", "fastapi-poetry": "python", "spool-worker": "python",
-            "express-pnpm": "node", "express-yarn": "node", "koa-yarn-berry": "node",
-            "ts-api": "node", "go-cmd-vendor": "go"}
-
-
-def digest(ref: str) -> str:
-    out = subprocess.run(["docker", "inspect", "--format", "{{index .RepoDigests 0}}", ref],
-                         capture_output=True, text=True, check=True).stdout.strip()
-    return out.rsplit("@", 1)[1]
+            "python": "python", "express-pnpm": "node", "express-yarn": "node",
+            "koa-yarn-berry": "node", "ts-api": "node", "node": "node", "go": "go",
+            "go-cmd-vendor": "go", "static": "static", "nginx-static": "generic",
+            "generic": "generic"}
 
 
 def profile(folder: Path) -> Path:
-    lines = ["name: bench", "extends: default", f"allowed_registries: ['{REGISTRY}']",
-             "images:"]
-    for runtime, ref in BASES.items():
-        lines.append(f"  {runtime}-image: {{ref: '{ref}', digest: '{digest(ref)}', "
-                     "pinned: '2026-12-01', shell: true, packages: apt}")
-    for runtime, (ref, fields) in RUN_ONLY.items():
-        lines.append(f"  {runtime}-run: {{ref: '{ref}', digest: '{digest(ref)}', "
-                     f"pinned: '2026-12-01', {fields}}}")
-    # The npm registry reachable from these builds is a mirror that serves no signatures.
-    lines += ["build_tools:", "  corepack: {version: 0.36.0, signatures: false}"]
-    lines += ["runtimes:", "  python:", "    '3.13': {build: python-image, run: python-image}",
-              "  node:", "    '24': {build: node-image, run: node-image}",
-              "  go:", "    '1.25': {build: go-image, run: go-run}"]
+    import docker
+
+    client = docker.from_env(timeout=120)
     path = folder / "profile.yaml"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(engine_profile_yaml(registry_digests(client)))
+    client.close()
     return path
+
+
+def prebuild_static(folder: Path) -> None:
+    """The static example copies a binary built beforehand (its Makefile, with Go's image)."""
+    subprocess.run(["docker", "run", "--rm", "--network", "none", "-e", "CGO_ENABLED=0",
+                    "-e", "HOME=/tmp", "-v", f"{folder}:/src", "-w", "/src", GOLANG_IMAGE,
+                    "go", "build", "-trimpath", "-o", "bin/hello-static", "."], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def build(context: Path, tag: str, *args: str) -> tuple[float, int]:
@@ -76,17 +76,21 @@ def main(names: list[str]) -> None:
         for name in names or list(EXAMPLES):
             generated = folder / "generated" / name
             shutil.copytree(REPO / "examples" / name, generated)
+            if EXAMPLES[name] == "static":
+                prebuild_static(generated)
             subprocess.run([sys.executable, "-m", "generator", "render", "--profile", str(prof),
                             "--force"], cwd=generated, check=True, stdout=subprocess.DEVNULL,
                            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
             try:
-                ours = build(generated, f"bench-builds/{name}:generated")
+                ours = build(generated, f"tightship-test/bench-{name}:generated")
             except subprocess.CalledProcessError:
                 ours = (float("nan"), 0)
             plain_dir = folder / "plain" / name
             shutil.copytree(REPO / "examples" / name, plain_dir)
+            if EXAMPLES[name] == "static":
+                prebuild_static(plain_dir)
             try:
-                plain = build(plain_dir, f"bench-builds/{name}:plain", "-f",
+                plain = build(plain_dir, f"tightship-test/bench-{name}:plain", "-f",
                               str(REPO / "bench" / "plain" / f"{name}.Dockerfile"),
                               "--build-arg", f"BASE={BASES[EXAMPLES[name]]}")
             except subprocess.CalledProcessError:

@@ -51,3 +51,12 @@ def engine_profile(tmp_path_factory, registry_images) -> Path:
     path = tmp_path_factory.mktemp("profile") / "engine-test.yaml"
     path.write_text(engine_support.engine_profile_yaml(registry_images))
     return path
+
+
+@pytest.fixture(scope="session")
+def example(engine, engine_profile, tmp_path_factory):
+    """`example(NAME)`: the example rendered and built once per session (example_builds)."""
+    from example_builds import built_example
+
+    scratch = tmp_path_factory.mktemp("examples")
+    return lambda name: built_example(engine, engine_profile, scratch, name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets as token
 import shlex
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.engine.verify import SECRETS_DIR
 from generator.errors import EngineError, UserError
 from generator.render.outputs.seccomp import profile_json
 from generator.render.seccomp_groups import (
@@ -170,11 +172,34 @@ def _container(client, image, **kwargs) -> Iterator[Any]:
             container.remove(force=True, v=True)
 
 
-def _hardening(writable: Sequence[str]) -> dict:
+def _owner(user: str) -> str:
+    """tmpfs options giving the mount to the image's numeric USER: Docker mounts a tmpfs over
+    a folder the image has with that folder's mode but as root's, whatever `mode=` says."""
+    uid, _, gid = (user or "").partition(":")
+    if not uid.isdigit():
+        return ""
+    return f",uid={uid},gid={gid if gid.isdigit() else uid}"
+
+
+def _hardening(writable: Sequence[str], secrets: dict[str, Path], user: str) -> dict:
     return {"network_mode": "none", "read_only": True, "cap_drop": ["ALL"],
-            # 1777: writable by the image's user, whichever it is (a tmpfs is root's otherwise)
-            "tmpfs": {p: "rw,nosuid,size=64m,mode=1777" for p in writable},
-            "security_opt": ["no-new-privileges:true"]}
+            # 1777 and the image's user: writable by that user (a tmpfs is root's otherwise)
+            "tmpfs": {p: f"rw,nosuid,size=64m,mode=1777{_owner(user)}" for p in writable},
+            "security_opt": ["no-new-privileges:true"],
+            "volumes": {str(path): {"bind": f"{SECRETS_DIR}/{name}", "mode": "ro"}
+                        for name, path in secrets.items()}}
+
+
+def _throwaway_secrets(folder: Path, names: Sequence[str]) -> dict[str, Path]:
+    """A generated value for each declared secret, so a service that reads one at start-up
+    starts (0444: whichever UID the image runs as reads it; the value is never used again)."""
+    made = {}
+    for name in names:
+        path = folder / name
+        path.write_text(token.token_urlsafe(48) + "\n")
+        path.chmod(0o444)
+        made[name] = path
+    return made
 
 
 def _health(container) -> tuple[str | None, str]:
@@ -187,7 +212,8 @@ def _health(container) -> tuple[str | None, str]:
 
 def learn(image: str, *, runtime: str, groups: GroupSet, runtime_groups: Sequence[str],
           run_seconds: float = 10, exercise: str | None = None,
-          writable: Sequence[str] = ("/tmp",), healthy_within: float = 60,
+          writable: Sequence[str] = ("/tmp",), secrets: Sequence[str] = (),
+          healthy_within: float = 60,
           progress: Callable[[str], None] = lambda _: None) -> LearnResult:
     started = time.monotonic()
     client = _client()
@@ -200,31 +226,36 @@ def learn(image: str, *, runtime: str, groups: GroupSet, runtime_groups: Sequenc
         health = _health_argv((config.get("Healthcheck") or {}).get("Test"))
         extra = shlex.split(exercise) if exercise else []
         with tempfile.TemporaryDirectory(prefix="tightship-learn-") as tmp:
-            tracer, out = Path(tmp) / "tracer", Path(tmp) / "out"
-            tracer.mkdir()
-            out.mkdir()
+            tracer, out, values = Path(tmp) / "tracer", Path(tmp) / "out", Path(tmp) / "secrets"
+            for folder in (tracer, out, values):
+                folder.mkdir()
             os.chmod(out, 0o1777)  # the service's own non-root user writes its traces
+            os.chmod(values, 0o755)
             _tracer_bundle(tracer)
-            seen, checks = _trace(client, img, argv, health, extra, tracer, out, writable,
+            hardening = _hardening(writable, _throwaway_secrets(values, secrets),
+                                   str(config.get("User") or ""))
+            seen, checks = _trace(client, img, argv, health, extra, tracer, out, hardening,
                                   run_seconds, progress)
-        rules, left_out = learned_rules(seen, groups, runtime_groups)
-        text = profile_json(rules)
-        result = LearnResult(image=image, runtime=runtime, seen=tuple(sorted(seen)),
-                             left_out=left_out, rules=rules, text=text, traced_checks=checks)
-        progress(f"traced {len(seen)} distinct syscalls; the profile allows {result.count} "
-                 f"(with the runtime's groups: {', '.join(runtime_groups) or 'none'})")
-        _verify(client, img, result, extra, writable, healthy_within, progress)
+            rules, left_out = learned_rules(seen, groups, runtime_groups)
+            text = profile_json(rules)
+            result = LearnResult(image=image, runtime=runtime, seen=tuple(sorted(seen)),
+                                 left_out=left_out, rules=rules, text=text,
+                                 traced_checks=checks)
+            progress(f"traced {len(seen)} distinct syscalls; the profile allows "
+                     f"{result.count} (with the runtime's groups: "
+                     f"{', '.join(runtime_groups) or 'none'})")
+            _verify(client, img, result, extra, hardening, healthy_within, progress)
         result.seconds = time.monotonic() - started
         return result
     finally:
         client.close()
 
 
-def _trace(client, img, argv, health, extra, tracer: Path, out: Path, writable, run_seconds,
-           progress) -> tuple[set[str], list[int]]:
-    options = _hardening(writable)
-    options["volumes"] = {str(tracer): {"bind": TRACER_DIR, "mode": "ro"},
-                          str(out): {"bind": OUT_DIR, "mode": "rw"}}
+def _trace(client, img, argv, health, extra, tracer: Path, out: Path, hardening: dict,
+           run_seconds, progress) -> tuple[set[str], list[int]]:
+    options = {**hardening, "volumes": {**hardening["volumes"],
+                                        str(tracer): {"bind": TRACER_DIR, "mode": "ro"},
+                                        str(out): {"bind": OUT_DIR, "mode": "rw"}}}
     options["healthcheck"] = {"test": ["NONE"]}  # the checks are run (traced) from here
     progress(f"running {' '.join(argv)} under strace for {run_seconds:g}s")
     codes: list[int] = []
@@ -264,8 +295,9 @@ def _trace(client, img, argv, health, extra, tracer: Path, out: Path, writable, 
     return seen, codes
 
 
-def _verify(client, img, result: LearnResult, extra, writable, healthy_within, progress):
-    options = _hardening(writable)
+def _verify(client, img, result: LearnResult, extra, hardening: dict, healthy_within,
+            progress):
+    options = dict(hardening)
     options["security_opt"] = ["no-new-privileges:true", "seccomp=" + result.text]
     options["healthcheck"] = {"interval": 2 * _SECOND, "timeout": 5 * _SECOND,
                               "start_period": 1 * _SECOND, "retries": 3}

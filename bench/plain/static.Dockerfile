@@ -1,0 +1,6 @@
+# The plain single-stage Dockerfile a project like this often starts with (for comparison).
+ARG BASE
+FROM ${BASE}
+WORKDIR /app
+COPY . .
+CMD ["/app/bin/hello-static"]
