@@ -28,12 +28,14 @@ engine:
 
 test: setup-test
 	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy
 	@if [ "$$(id -u)" = 0 ] && [ "$${TIGHTSHIP_NO_ENGINE:-}" != 1 ]; then bash .ci/engine-up.sh; fi
 	$(BIN)/python -m pytest
 
 # The inner loop: no engine, no slow peers' tools, the fixed fuzz sample.
 test-fast: setup-test
 	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not engine and not slow" -q
 
 lint: setup-test

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from generator.errors import UserError
@@ -152,9 +153,9 @@ class Spec:
     labels: tuple[tuple[str, str], ...]
     confinement: Confinement  # seccomp rules and AppArmor choices (R04, R05)
     ci: CiGate  # the CI gate script's settings, from the profile (C02-C04, H03)
+    run: RunSettings  # compose / Kubernetes settings (runspec.py)
     volumes: tuple[Volume, ...] = ()  # persistent data (volumes.py)
     port_start: int | None = None  # the lowered net.ipv4.ip_unprivileged_port_start, if any
-    run: RunSettings | None = None  # compose / Kubernetes settings (runspec.py); set by build_spec
     # The answers it was built from, so a refusal of a rendered file can name the answer.
     answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
 
@@ -264,7 +265,7 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
 
     limits = _limits(a.get("limits", {}), profile, error)
     labels = a.get("labels", {})
-    spec = Spec(
+    fields: dict[str, Any] = dict(
         service=a["service"], runtime=runtime, version=version, profile=profile.name,
         build_image=build_image, run_image=run_image, user=user,
         workdir=normal_path(a.get("workdir", "/app")),
@@ -293,7 +294,9 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
         volumes=build_volumes(a.get("volumes", []), workdir=a.get("workdir", "/app"),
                               writable=writable, has_shell=run_image.shell, error=error),
     )
-    return replace(spec, run=build_run(answers, profile, spec), answers=answers)
+    # the run section is checked against the fields it reads, so a Spec always has it
+    return Spec(**fields, run=build_run(answers, profile, SimpleNamespace(**fields)),
+                answers=answers)
 
 
 def _check_build(runtime: str, build: dict, context, error) -> dict:

@@ -49,7 +49,7 @@ def read_toml(path: Path) -> dict:
     if text is None:
         return {}
     try:
-        import tomllib
+        import tomllib  # type: ignore[import-not-found,unused-ignore]  # 3.11+
     except ModuleNotFoundError:  # Python 3.10: pyproject.toml is then only a marker
         return {}
     try:

@@ -411,7 +411,7 @@ def hardening_notes(spec: Spec) -> list[str]:
             f"{cap} ({reason})" for cap, reason in spec.capabilities) + " (R02)")
     else:
         notes.append("all capabilities dropped, none added back; no new privileges (R02, R03)")
-    published = spec.run.publish if spec.run is not None else ()
+    published = spec.run.publish
     if spec.ports:
         where = (", ".join(f"{c} on {spec.run.host_address}:{h}" for c, h in published)
                  if published else "none on the host")

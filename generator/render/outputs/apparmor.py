@@ -13,9 +13,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from jinja2 import Environment
-
 from generator.render.spec import Spec
+from generator.render.template_bounds import BoundedSandbox
 from generator.render.templates import render_template
 from generator.runtimes import RUNTIMES
 from generator.values import normal_path
@@ -98,6 +97,6 @@ def context(spec: Spec) -> dict:
     }
 
 
-def render(spec: Spec, env: Environment) -> dict[str, str]:
+def render(spec: Spec, env: BoundedSandbox) -> dict[str, str]:
     text = render_template(env, "apparmor/profile.j2", context(spec))
     return {file_path(spec): text}

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import shlex
 
-from jinja2 import Environment
-
 from generator.render.outputs import dockerfile
 from generator.render.outputs.ci_verify import images_built_on, verify_lines
 from generator.render.spec import Spec
+from generator.render.template_bounds import BoundedSandbox
 from generator.render.templates import render_template
 
 FILE = "ci/tightship-gate.sh"
@@ -39,7 +38,7 @@ def attestation_flags(spec: Spec) -> str:
     return f"--sbom={'true' if ci.sbom_attestation else 'false'} --provenance={ci.provenance}"
 
 
-def render(spec: Spec, env: Environment) -> dict[str, str]:
+def render(spec: Spec, env: BoundedSandbox) -> dict[str, str]:
     ci = spec.ci
     image = f"{spec.service}:{spec.run.image.tag}"
     built_on = images_built_on(dockerfile.render(spec, env)["Dockerfile"], ci.images)

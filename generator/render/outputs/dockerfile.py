@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jinja2 import Environment
-
 from generator.render.spec import Package, Spec
+from generator.render.template_bounds import BoundedSandbox
 from generator.render.templates import render_template
 from generator.runtimes import RUNTIMES
 from generator.runtimes.steps import Step, exec_form, quoted
@@ -162,5 +161,5 @@ def context(spec: Spec) -> dict:
     }
 
 
-def render(spec: Spec, env: Environment) -> dict[str, str]:
+def render(spec: Spec, env: BoundedSandbox) -> dict[str, str]:
     return {"Dockerfile": render_template(env, "dockerfile/Dockerfile.j2", context(spec))}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment
-
 from generator.render.spec import Spec
+from generator.render.template_bounds import BoundedSandbox
 from generator.render.templates import render_template
 from generator.runtimes import RUNTIMES
 
@@ -16,7 +15,7 @@ def allowed_paths(spec: Spec) -> list[str]:
     return sorted(dict.fromkeys(p.rstrip("/") for p in paths))
 
 
-def render(spec: Spec, env: Environment) -> dict[str, str]:
+def render(spec: Spec, env: BoundedSandbox) -> dict[str, str]:
     text = render_template(env, "dockerignore.j2", dict(
         spec=spec, allowed=allowed_paths(spec),
         runtime_ignores=RUNTIMES[spec.runtime].context_ignores))
