@@ -15,16 +15,9 @@ import zipfile
 import engine_support
 import pytest
 from cli_support import copy_example, run_cli
+from compose_support import assert_every_property, build, get, project, verify_proofs
 from test_engine_compose import free_port
-from test_engine_services import (
-    assert_every_property,
-    build,
-    get,
-    project,
-    render_into,
-    repository,
-    verify_proofs,
-)
+from test_engine_services import render_into, repository
 
 pytestmark = pytest.mark.engine
 
