@@ -60,10 +60,12 @@ def podman_image(engine, folder: Path, tag: str):
             out.write(chunk)
     loaded = run("load", "-i", str(archive), timeout=600)
     assert loaded.returncode == 0, loaded.stderr
+    # the name podman gave it (it adds a registry host: localhost/ or docker.io/)
+    name = loaded.stdout.strip().splitlines()[-1].split(": ", 1)[1].split(",")[0]
     try:
-        yield f"localhost/{tag}" if "/" not in tag.split(":")[0] else tag
+        yield name
     finally:
-        run("rmi", "-f", tag)
+        run("rmi", "-f", name)
 
 
 def wait_healthy(name: str, timeout: float = 120) -> None:
