@@ -354,7 +354,8 @@ def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> Health
             raise error(f"the {runtime} image has no HTTP client to probe with (and none is "
                         "added to it): give healthcheck.command, e.g. the binary's own "
                         "health flag", "healthcheck", "http")
-    values = {**DEFAULT_HEALTH, **{k: h[k] for k in DEFAULT_HEALTH if k in h}}
+    values = {**DEFAULT_HEALTH, **dict(RUNTIMES[runtime].health_timing),
+              **{k: h[k] for k in DEFAULT_HEALTH if k in h}}
     return HealthCheck(
         http_path=h.get("http"), port=port,
         command=tuple(h["command"]) if h.get("command") else None,

@@ -72,6 +72,8 @@ class Runtime:
     dependencies_hint: str = ""
     asks: frozenset[str] = field(default_factory=frozenset)  # build.* questions it asks
     health_flag: bool = False  # suggest `COMMAND -healthcheck` as the health command
+    # health check timings that replace the defaults, e.g. for a check that starts a JVM
+    health_timing: tuple[tuple[str, str], ...] = ()
     artifact_runs_as: Callable[[str], list[str]] | None = None  # /app/NAME -> command
     detect_version: Callable[[Path], Found | None] = _no_version
     defaults: Callable[[Path, str], dict] = _no_defaults  # (root, service) -> dotted answers

@@ -97,8 +97,10 @@ def defaults(root: Path, service: str) -> dict:
 
 
 # Each health check starts a second JVM: C1 only and the serial GC start it fastest under a
-# CPU limit.
+# CPU limit, and at half a CPU it still needs several seconds: the check has 20 s, and the
+# service 30 s to start.
 HEALTH_JVM = ("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+HEALTH_TIMING = (("timeout", "20s"), ("start_period", "30s"))
 
 
 def run_jar(path: str) -> list[str]:
@@ -118,6 +120,6 @@ RUNTIME = Runtime(
     markers=("pom.xml", "build.gradle", "build.gradle.kts"), marker_rank=1,
     dependencies_hint="pom.xml or the Gradle files",
     asks=frozenset({"build.dependencies", "build.sources", "build.command", "build.artifact"}),
-    health_flag=True, artifact_runs_as=run_jar,
+    health_flag=True, health_timing=HEALTH_TIMING, artifact_runs_as=run_jar,
     detect_version=detect_version, defaults=defaults, frameworks=frameworks.java,
 )

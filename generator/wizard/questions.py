@@ -444,6 +444,8 @@ def _uses_http(ctx: QuestionContext) -> bool:
 def _health_command_default(ctx: QuestionContext) -> Any:
     suggested = ctx.suggested("healthcheck.command")
     command = ctx.get("command") or []
+    if suggested and command == ctx.suggested("command"):  # detection knows this command
+        return suggested
     if ctx.described() and ctx.described().health_flag and command:
         return [*command, "-healthcheck"]
     return suggested
