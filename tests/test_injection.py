@@ -92,8 +92,9 @@ def _refused_cleanly(result, field: str) -> None:
     assert result.code == 2, result.out + result.err
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
-    if "invalid YAML" in lines[0]:  # a character YAML itself refuses: named by line
-        assert re.match(r"^tightship: error: tightship\.yaml:\d+: invalid YAML", lines[0])
+    # a character YAML itself refuses: named by line (a value may itself read "invalid YAML")
+    if re.match(r"^tightship: error: tightship\.yaml:\d+: invalid YAML", lines[0]):
+        pass
     elif "tightship's own rules" in lines[0]:  # valid text that a rule refuses, e.g. `sh -c "a &"`
         assert re.search(r"\b[\w./-]+:\d+:\d+: TS-\w+", lines[0]), lines[0]
     else:
