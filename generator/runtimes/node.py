@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.runtimes import Error, Runtime, frameworks
-from generator.runtimes.project import Found, code, read, read_json
+from generator.runtimes.project import Found, code, locked_managers, read, read_json
 from generator.runtimes.steps import (
     MANIFESTS_FIRST,
     ONLY_WHAT_RUNS,
@@ -52,11 +52,7 @@ def plan(build: dict, context: Path, error: Error) -> dict:
     deps = build.get("dependencies", [])
     if not deps:
         return {}
-    locks = sorted({LOCKS[posixpath.basename(d)] for d in deps
-                    if posixpath.basename(d) in LOCKS})
-    if len(locks) > 1:
-        raise error(f"build.dependencies hold lock files of {' and '.join(locks)}: list one",
-                    "build", "dependencies")
+    locks = locked_managers(deps, LOCKS, error)
     installer = build.get("installer", locks[0] if locks else "npm")
     # npm without a lock file is left to `npm ci`, which refuses to build without one.
     if (locks and locks[0] != installer) or (not locks and installer != "npm"):

@@ -6,6 +6,7 @@ Anything malformed or too large reads as nothing, so a guess is left out rather 
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,4 +114,14 @@ def code(root: Path, suffixes: tuple[str, ...], exclude: tuple[str, ...] = ()) -
                 found.append(entry.name + "/")
         elif entry.is_file() and entry.name.endswith(suffixes):
             found.append(entry.name)
+    return found
+
+
+def locked_managers(deps: list[str], locks: dict[str, str], error: Any) -> list[str]:
+    """The package managers whose lock files the dependencies list: at most one."""
+    found = sorted({locks[posixpath.basename(d)] for d in deps
+                    if posixpath.basename(d) in locks})
+    if len(found) > 1:
+        raise error(f"build.dependencies hold lock files of {' and '.join(found)}: list one",
+                    "build", "dependencies")
     return found

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.runtimes import Error, Runtime, frameworks
-from generator.runtimes.project import Found, code, read, read_toml
+from generator.runtimes.project import Found, code, locked_managers, read, read_toml
 from generator.runtimes.steps import (
     MANIFESTS_FIRST,
     ONLY_WHAT_RUNS,
@@ -67,11 +67,7 @@ def plan(build: dict, context: Path, error: Error) -> dict:
     deps = build.get("dependencies", [])
     if not deps:
         return {}
-    locks = sorted({LOCKS[posixpath.basename(d)] for d in deps
-                    if posixpath.basename(d) in LOCKS})
-    if len(locks) > 1:
-        raise error(f"build.dependencies hold lock files of {' and '.join(locks)}: list one",
-                    "build", "dependencies")
+    locks = locked_managers(deps, LOCKS, error)
     inferred = locks[0] if locks else "pip"
     installer = build.get("installer", inferred)
     if installer != inferred:
