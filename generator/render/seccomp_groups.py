@@ -31,7 +31,7 @@ from generator.render.profiles import Profile
 from generator.render.validation import field_error
 from generator.resources import data_dir
 from generator.runtimes import RUNTIMES
-from generator.yamlio import Layer, load_file, locate, to_plain
+from generator.yamlio import Layer, defining_file, load_file, to_plain
 
 DANGEROUS_FILE = "dangerous.yaml"
 GROUP_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
@@ -339,7 +339,7 @@ def profile_groups(profile: Profile) -> GroupSet:
     folder = settings.get("groups")
     if not folder:
         return load_groups()
-    defined_in, _ = locate(profile.layers, ["seccomp", "groups"])  # relative to its file
+    defined_in = defining_file(profile.layers, ["seccomp", "groups"])  # relative to its file
     path = (Path(defined_in).parent / folder).resolve()
     if not path.is_dir():
         raise field_error(f"syscall group folder {path} does not exist", profile.layers,
