@@ -56,3 +56,18 @@ def store_json(name: str, data: Any, *, sort_keys: bool = False) -> None:
         os.replace(out.name, place)
     except (OSError, TypeError, ValueError):
         pass  # not writable, or not JSON: the next run does the work again
+
+
+def pass_marker(kind: str, *parts: str | bytes) -> Path:
+    """The empty file whose presence says that work of `kind` on `parts` passed before."""
+    return cache_dir() / kind / content_key(kind, *parts)
+
+
+def remember_pass(marker: Path | None) -> None:
+    if marker is None:
+        return
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # not writable: the next run does the work again

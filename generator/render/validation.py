@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
 from generator.messages import shown
-from generator.render.disk_cache import cache_dir, content_key
+from generator.render.disk_cache import pass_marker, remember_pass
 from generator.resources import SCHEMA_DIR
 from generator.runtimes import NAMES as RUNTIME_NAMES
 from generator.yamlio import Layer, dotted, locate
@@ -105,7 +105,7 @@ def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
 
     error = best_match(_validator(schema_name).iter_errors(data))
     if error is None:
-        _remember(passed)
+        remember_pass(passed)
         return
     path, message = _explain(error)
     # A missing key is reported where its mapping was written, not where a parent has it.
@@ -119,19 +119,8 @@ def _pass_marker(data: Any, schema_name: str) -> Path | None:
         canonical = json.dumps(data, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError):
         return None
-    key = content_key("valid", schema_name, _schema_text(schema_name), " ".join(RUNTIME_NAMES),
-                      canonical)
-    return cache_dir() / "valid" / key
-
-
-def _remember(marker: Path | None) -> None:
-    if marker is None:
-        return
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        pass  # not writable: the next run judges the data again
+    return pass_marker("valid", schema_name, _schema_text(schema_name), " ".join(RUNTIME_NAMES),
+                       canonical)
 
 
 def _explain(error: ValidationError) -> tuple[list[Any], str]:
