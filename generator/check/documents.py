@@ -7,6 +7,7 @@ saw. Helpers here turn a node, key or list item into a `Hit`.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Iterator
@@ -279,10 +280,15 @@ class DockerfileDoc:
 
 
 def shell_words(text: str) -> list[str]:
+    return list(_shell_words(text))
+
+
+@functools.lru_cache(maxsize=4096)  # several rules split the same instructions
+def _shell_words(text: str) -> tuple[str, ...]:
     try:
-        return shlex.split(text, comments=False, posix=True)
+        return tuple(shlex.split(text, comments=False, posix=True))
     except ValueError:
-        return text.split()
+        return tuple(text.split())
 
 
 def run_script(instr: Instruction):
@@ -306,6 +312,8 @@ class TextDoc:
 
     file: str
     lines: list[str]
+    # what rules read from the lines, worked out once per file (e.g. AppArmor's rule lines)
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def numbered(self) -> Iterator[tuple[int, str]]:
         for number, text in enumerate(self.lines, start=1):

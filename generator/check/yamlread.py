@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from generator.check.read import MAX_FLOW_DEPTH, ParseFailure, flow_depth, parse_trouble
+from generator.check.yamlplain import Unsupported, load_plain, memoized_resolver
 
 
 def _yaml():
@@ -63,7 +64,7 @@ def _plain_loader() -> Any:
             return int(text, 10)
 
         Loader.add_constructor("tag:yaml.org,2002:int", integer)
-        _PLAIN_LOADER = Loader
+        _PLAIN_LOADER = memoized_resolver(Loader)
     return _PLAIN_LOADER
 
 
@@ -73,6 +74,12 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
     why."""
     import yaml
 
+    try:
+        return load_plain(text, _plain_loader())
+    except Unsupported:
+        pass
+    except Exception:
+        return None
     try:
         return [d for d in yaml.load_all(text, Loader=_plain_loader()) if d is not None]
     except Exception:

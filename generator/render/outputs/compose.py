@@ -75,9 +75,11 @@ def _tricky(value: Any) -> bool:
 def _quote_tricky(node: Any) -> Any:
     if isinstance(node, CommentedMap):
         for position, key in enumerate(list(node)):
-            value = _quote_tricky(node[key])
+            held = node[key]
+            value = _quote_tricky(held)
             if not _tricky(key):  # e.g. a service or secret named `on`, `yes` or `1`
-                node[key] = value
+                if value is not held:
+                    node[key] = value
                 continue
             comment = node.ca.items.pop(key, None)
             del node[key]
@@ -86,8 +88,10 @@ def _quote_tricky(node: Any) -> Any:
             if comment is not None:
                 node.ca.items[quoted_key] = comment
     elif isinstance(node, list):
-        for index in range(len(node)):
-            node[index] = _quote_tricky(node[index])
+        for index, held in enumerate(node):
+            value = _quote_tricky(held)
+            if value is not held:
+                node[index] = value
     elif _tricky(node):
         return DoubleQuotedScalarString(node)
     return node

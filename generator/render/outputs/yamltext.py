@@ -75,9 +75,10 @@ def _key(key: Any) -> str:
     return scalar(key, flow=False)
 
 
-def _comment(node: Any, where: Any, slot: int) -> tuple[str, int] | None:
-    """The end-of-line comment ruamel holds for a key or index: its text and column."""
-    entry = node.ca.items.get(where)
+def _comment(comments: dict, where: Any, slot: int) -> tuple[str, int] | None:
+    """The end-of-line comment ruamel holds (in a node's `ca.items`) for a key or index: its
+    text and column."""
+    entry = comments.get(where)
     if entry is None:
         return None
     if any(token is not None for index, token in enumerate(entry) if index != slot):
@@ -100,9 +101,12 @@ def _line(text: str, comment: tuple[str, int] | None) -> str:
     return text + "\n"
 
 
-def _check_plain_node(node: Any) -> None:
-    if node.ca.comment is not None or node.ca.end:
+def _check_plain_node(node: Any) -> dict:
+    """The node's end-of-line comments, by key or index; raises for any other comment."""
+    ca = node.ca  # a property that looks the attribute up each time: read it once
+    if ca.comment is not None or ca.end:
         raise Unsupported("a comment on a whole node")
+    return ca.items
 
 
 def _flow(value: Any) -> str | None:
@@ -131,12 +135,12 @@ def _flow_item(item: Any) -> str:
 
 def _mapping(node: CommentedMap, indent: int, first: str | None, out: list[str]) -> None:
     """Each key at `indent`; the first line starts with `first` (a sequence's `- `) if given."""
-    _check_plain_node(node)
+    comments = _check_plain_node(node)
     for key, value in node.items():
         start = first if first is not None else " " * indent
         first = None
         head = start + _key(key) + ":"
-        comment = _comment(node, key, 2)
+        comment = _comment(comments, key, 2) if comments else None
         text = _flow(value)
         if text is not None:
             out.append(_line(f"{head} {text}", comment))
@@ -150,8 +154,9 @@ def _mapping(node: CommentedMap, indent: int, first: str | None, out: list[str])
 
 def _sequence(node: CommentedSeq, indent: int, out: list[str]) -> None:
     """Each item as `- ` at `indent` (ruamel's sequence indent 4 with offset 2)."""
+    comments = node.ca.items
     for index, item in enumerate(node):
-        comment = _comment(node, index, 0)
+        comment = _comment(comments, index, 0) if comments else None
         if isinstance(item, CommentedMap) and item and not item.fa.flow_style():
             if comment is not None:
                 raise Unsupported("a comment on a mapping in a sequence")
