@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ruamel.yaml import YAML
+
 from generator.check.read import MAX_FLOW_DEPTH, ParseFailure, flow_depth, parse_trouble
 from generator.check.yamlplain import Unsupported, load_plain, memoized_resolver
 
 
-def _yaml():
+def _yaml() -> YAML:
     from generator.yamlio import round_trip_yaml
 
     yaml = round_trip_yaml()
@@ -35,7 +37,7 @@ def _plain_loader() -> Any:
 
         import yaml
 
-        class Loader(yaml.CSafeLoader):
+        class Loader(yaml.CSafeLoader):  # type: ignore[misc]  # PyYAML ships no types
             pass
 
         replaced = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
