@@ -7,6 +7,7 @@ saw. Helpers here turn a node, key or list item into a `Hit`.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Iterator
@@ -285,11 +286,24 @@ class DockerfileDoc:
         return Hit(stage.line, 1, message, anchor=stage.line)
 
 
+# What shlex splits on, and what makes it do more than split there.
+_SHELL_BLANKS = re.compile(r"[ \t\r\n]+")
+_SHELL_QUOTING = re.compile(r"['\"\\]")
+
+
 def shell_words(text: str) -> list[str]:
+    """Words as a POSIX shell splits them (quotes and backslashes applied)."""
+    if not _SHELL_QUOTING.search(text):  # most values: the same words, without shlex's cost
+        return [word for word in _SHELL_BLANKS.split(text) if word]
+    return list(_quoted_shell_words(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _quoted_shell_words(text: str) -> tuple[str, ...]:
     try:
-        return shlex.split(text, comments=False, posix=True)
+        return tuple(shlex.split(text, comments=False, posix=True))
     except ValueError:
-        return text.split()
+        return tuple(text.split())
 
 
 def run_script(instr: Instruction) -> Script:
@@ -313,6 +327,8 @@ class TextDoc:
 
     file: str
     lines: list[str]
+    # what several rules read the same way (an AppArmor profile's rule lines), read once
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def numbered(self) -> Iterator[tuple[int, str]]:
         for number, text in enumerate(self.lines, start=1):

@@ -115,8 +115,9 @@ def _balanced(text: str) -> None:
 
     opened: list[tuple[int, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith(("#include", "include ")):
-            continue
+        if ("{" not in line and "}" not in line) or \
+                line.lstrip().startswith(("#include", "include ")):
+            continue  # quotes do not carry over lines: a line without braces changes nothing
         for column, char in code_chars(line):
             if char == "{":
                 opened.append((number, column))
