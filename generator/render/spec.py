@@ -15,9 +15,9 @@ from typing import Any
 from generator.errors import UserError
 from generator.messages import clip as shown_path
 from generator.render.answers import Answers
+from generator.render.confinement import Confinement, build_confinement
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
-from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import field_error
 from generator.render.volumes import Volume, build_volumes
 from generator.runtimes import RUNTIMES
