@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.messages import shown
 from generator.render.group_model import GroupSet
@@ -39,7 +40,7 @@ class Confinement:
         return len(allowed_names(self.rules))
 
 
-def seccomp_settings(profile: Profile) -> dict:
+def seccomp_settings(profile: Profile) -> dict[str, Any]:
     return dict(profile.data.get("seccomp") or {})
 
 
@@ -85,7 +86,7 @@ def _check_selection(profile: Profile, groups: GroupSet, runtime: str) -> None:
                            profile.layers, [*path, i])
 
 
-def build_confinement(answers: dict, layers: Sequence[Layer], profile: Profile, *,
+def build_confinement(answers: dict[str, Any], layers: Sequence[Layer], profile: Profile, *,
                       runtime: str, ports: Sequence[int], egress: bool) -> Confinement:
     """Choose the groups for this service and apply its answers' `syscalls` overrides."""
     network = bool(ports) or egress

@@ -43,7 +43,7 @@ START_GROUP = "container-start"
 # --- syscall names ---------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _libseccomp():
+def _libseccomp() -> Any:  # the pyseccomp module (it ships no types)
     try:
         import pyseccomp
     except ImportError:
@@ -138,14 +138,16 @@ def _load_dangerous(file: Path) -> tuple[dict[str, str], set[str]]:
     return dangerous, with_args
 
 
-def _check_name(name: Any, layers: Sequence[Layer], where: list) -> None:
+def _check_name(name: Any, layers: Sequence[Layer], where: list[Any]) -> str:
     if not isinstance(name, str) or not is_syscall(name):
         raise field_error(f"unknown syscall {shown(name)}: libseccomp knows no such syscall on "
                           f"x86_64 or "
                    "aarch64", layers, where)
+    return name
 
 
-def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
+def _load_group(file: Path, dangerous: dict[str, str],
+                with_args: set[str]) -> tuple[Group, list[tuple[Special, Layer, list[Any]]]]:
     node = load_file(file, what="syscall group")
     layer = Layer(str(file), node)
     layers = [layer]
@@ -170,7 +172,7 @@ def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
     if not isinstance(entries, list) or not entries:
         raise field_error("list the group's syscalls", layers, ["syscalls"])
     names: list[str] = []
-    rules = []
+    rules: list[tuple[Special, Layer, list[Any]]] = []
     for i, entry in enumerate(entries):
         where = ["syscalls", i]
         if isinstance(entry, dict):
@@ -197,13 +199,13 @@ def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
     return Group(name, description.strip(), str(file), tuple(names)), rules
 
 
-def _special(entry: dict, group: str, layers, where: list) -> Special:
+def _special(entry: dict[str, Any], group: str, layers: Sequence[Layer],
+             where: list[Any]) -> Special:
     extra = sorted(set(entry) - {"name", "why", "args", "errno"})
     if extra:
         raise field_error(f"unknown key '{extra[0]}'; expected one of: args, errno, name, why",
                    layers, where + [extra[0]])
-    name = entry.get("name")
-    _check_name(name, layers, where + ["name"])
+    name = _check_name(entry.get("name"), layers, where + ["name"])
     why = entry.get("why")
     if not isinstance(why, str) or not why.strip():
         raise field_error(f"say why {name} is handled this way", layers, where + ["why"])

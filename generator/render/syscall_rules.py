@@ -21,7 +21,7 @@ class SyscallRule:
     args: tuple[tuple[tuple[str, Any], ...], ...] = ()  # conditions, ANDed
     errno: int | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         entry: dict[str, Any] = {"names": list(self.names), "action": self.action}
         if self.args:
             entry["args"] = [dict(cond) for cond in self.args]

@@ -27,6 +27,7 @@ from generator.render.outputs.kubernetes_pod import (
     uses_apparmor_field,
 )
 from generator.render.spec import Spec
+from generator.render.volumes import Volume
 
 FOLDER = "k8s"
 NAME_LABEL = "app.kubernetes.io/name"
@@ -56,7 +57,7 @@ def metadata(spec: Spec, name: str | None = None, *, namespaced: bool = True) ->
 
 def namespace(spec: Spec) -> CommentedMap:
     version = f"v{spec.run.k8s_version}"
-    pss = []
+    pss: list[tuple[str, str] | tuple[str, str, str]] = []
     for mode in ("enforce", "audit", "warn"):
         pss.append((f"pod-security.kubernetes.io/{mode}", PSS_LEVEL,
                     f"R17: Pod Security Standard {PSS_LEVEL} ({mode})"))
@@ -132,7 +133,7 @@ def _strategy(spec: Spec) -> CommentedMap:
                    ("rollingUpdate", mapping(("maxUnavailable", 0), ("maxSurge", 1))))
 
 
-def claim(spec: Spec, volume) -> CommentedMap:
+def claim(spec: Spec, volume: Volume) -> CommentedMap:
     return mapping(
         ("apiVersion", "v1"), ("kind", "PersistentVolumeClaim"),
         ("metadata", metadata(spec, claim_name(spec, volume))),

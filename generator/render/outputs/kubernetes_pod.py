@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, profile_operator
 from generator.render.outputs.compose import health_argv, mapping, sequence
-from generator.render.runspec import SECRETS_DIR, kubernetes_secret
+from generator.render.runspec import kubernetes_secret
 from generator.render.spec import Spec
+from generator.render.volumes import Volume
 from generator.runtimes import RUNTIMES
-from generator.values import PORT_START_SYSCTL
+from generator.values import PORT_START_SYSCTL, SECRETS_DIR
 
 # Services whose start-up is slow get a startup probe (Kubernetes' form of a start period).
 SLOW_START_SECONDS = 30
@@ -40,14 +42,14 @@ def secret_name(spec: Spec) -> str:
     return kubernetes_secret(spec.service)
 
 
-def claim_name(spec: Spec, volume) -> str:
+def claim_name(spec: Spec, volume: Volume) -> str:
     return f"{spec.service}-{volume.name}"
 
 
 # --- the single places that choose seccomp and AppArmor profiles ---------------------------------
 
 
-def seccomp_profile(spec: Spec) -> dict:
+def seccomp_profile(spec: Spec) -> dict[str, Any]:
     """R04: the pod's seccompProfile.
 
     The single place Kubernetes chooses a seccomp profile: with `kubernetes.seccomp:
@@ -62,7 +64,7 @@ def seccomp_profile(spec: Spec) -> dict:
     return {"type": "RuntimeDefault"}
 
 
-def apparmor_profile(spec: Spec) -> dict:
+def apparmor_profile(spec: Spec) -> dict[str, Any]:
     """R05: the pod's AppArmor profile: the generated one, loaded on each node with
     `apparmor_parser -r`, when the profile says so (`apparmor.kubernetes`, the default)."""
     if spec.confinement.apparmor_in_kubernetes:
@@ -70,7 +72,7 @@ def apparmor_profile(spec: Spec) -> dict:
     return {"type": "RuntimeDefault"}
 
 
-def apparmor_annotation_value(profile: dict) -> str:
+def apparmor_annotation_value(profile: dict[str, str]) -> str:
     if profile["type"] == "Localhost":
         return f"localhost/{profile['localhostProfile']}"
     return "runtime/default"

@@ -46,22 +46,25 @@ def _plain_allowed(text: str, flow: bool) -> bool:
         return False
     if flow and any(c in text for c in ",[]{}"):
         return False
-    return _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG
+    return bool(_RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG)
 
 
-def scalar(value: Any, flow: bool) -> str:
+def scalar(value: object, flow: bool) -> str:
     if type(value) is bool:
         return "true" if value else "false"
     if type(value) is int:
         return str(value)
     if type(value) is float and _DECIMAL.match(repr(value)):  # ruamel writes repr() then
         return repr(value)
-    if not isinstance(value, str) or type(value) not in (str, DoubleQuotedScalarString):
+    if not isinstance(value, str):
+        raise Unsupported(type(value).__name__)
+    if type(value) not in (str, DoubleQuotedScalarString):
         raise Unsupported(type(value).__name__)
     if not value or len(value) > MAX_LINE or not _PRINTABLE.match(value):
         raise Unsupported("an empty, long or non-ASCII string")
     if isinstance(value, DoubleQuotedScalarString):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        escaped: str = value.replace("\\", "\\\\").replace('"', '\\"')  # ruamel: untyped
+        return '"' + escaped + '"'
     if _plain_allowed(value, flow):
         return value
     if "'" in value:  # ruamel.yaml then picks its own quoting
