@@ -109,3 +109,13 @@ def test_reading_without_positions_first_finds_the_same(name, tree, kind):
     finally:
         checker.PLAIN_FIRST = saved
     assert fast == slow
+
+
+def test_a_security_option_spanning_lines_is_judged_not_a_crash():
+    """A quoted compose security_opt may hold a line break: the option is still read (its value
+    is not `true`, so no-new-privileges is not set) instead of a rule failing on it."""
+    text = ('services:\n  web:\n    image: a:1\n    security_opt:\n'
+            '      - "no-new-privileges:true\\nx=1"\n')
+    found = check_texts({"compose.yaml": text}, Context())
+    assert not [f.message for f in found if "could not check this file" in f.message]
+    assert [f.line for f in found if f.rule == "TS-R03"] == [2]

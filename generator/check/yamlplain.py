@@ -22,10 +22,10 @@ class Unsupported(Exception):
     """A node this builder does not build as PyYAML's constructor does."""
 
 
-def memoized_resolver(loader_class: type) -> type:
+def memoized_resolver(loader_class: type[Any]) -> type[Any]:
     """`loader_class` whose plain scalars' tags are resolved once per distinct text."""
     resolved: dict[str, str] = {}
-    base_resolve = loader_class.resolve
+    base_resolve: Callable[..., str] = loader_class.resolve
 
     def resolve(self: Any, kind: Any, value: Any, implicit: Any) -> str:
         if isinstance(value, str) and implicit[0]:

@@ -62,9 +62,9 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
     from generator.engine.learn import learn
+    from generator.render.confinement import profile_groups, runtime_groups
     from generator.render.pipeline import load_spec
     from generator.render.profiles import load_profile
-    from generator.render.seccomp_groups import profile_groups, runtime_groups
     from generator.render.writer import atomic_write
 
     profile = load_profile(args.profile)
