@@ -19,7 +19,8 @@ from compose_support import assert_every_property, build, get, project, verify_p
 from test_engine_compose import free_port
 from test_engine_services import render_into, repository
 
-pytestmark = pytest.mark.engine
+# one xdist worker runs the whole module: its module fixtures build under fixed names
+pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine-java")]
 
 MOST_ALLOWED = 180  # the goal for any one service; Docker's default allows 361
 PORT = free_port()
