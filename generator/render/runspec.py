@@ -270,6 +270,11 @@ def _check_writable(spec: BuiltService, size: str, run: dict, error) -> None:
                     *(("run", "writable_size") if "writable_size" in run else ("writable",)))
 
 
+def user_namespaces_default(profile: Profile) -> bool:
+    """The profile's `kubernetes.user_namespaces`: what a service gets unless its answers say."""
+    return bool(_kubernetes_settings(profile)["user_namespaces"])
+
+
 def _kubernetes_settings(profile: Profile) -> dict:
     k8s = profile.data.get("kubernetes") or {}
     return {
