@@ -38,8 +38,16 @@ def strip_comment(line: str) -> str:
     return line[:end]
 
 
-def rule_lines(doc: TextDoc) -> Iterator[tuple[int, int, str]]:
-    """(line, column, text) for each rule or header line, comments removed."""
+def rule_lines(doc: TextDoc) -> list[tuple[int, int, str]]:
+    """(line, column, text) for each rule or header line, comments removed (read once per
+    profile: every AppArmor rule asks)."""
+    lines: list[tuple[int, int, str]] | None = doc.memo.get("rule_lines")
+    if lines is None:
+        lines = doc.memo["rule_lines"] = list(_rule_lines(doc))
+    return lines
+
+
+def _rule_lines(doc: TextDoc) -> Iterator[tuple[int, int, str]]:
     for number, text in doc.numbered():
         stripped = text.lstrip()
         if stripped.startswith("#include") or stripped.startswith("include "):
