@@ -272,6 +272,11 @@ def _check_writable(spec: BuiltService, size: str, run: dict[str, Any],
                     *(("run", "writable_size") if "writable_size" in run else ("writable",)))
 
 
+def user_namespaces_default(profile: Profile) -> bool:
+    """The profile's `kubernetes.user_namespaces`: what a service gets unless its answers say."""
+    return bool(_kubernetes_settings(profile)["user_namespaces"])
+
+
 def _kubernetes_settings(profile: Profile) -> dict[str, Any]:
     k8s = profile.data.get("kubernetes") or {}
     return {
