@@ -107,21 +107,21 @@ def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
         stack.extend(reversed(subfolders))
 
 
-def _maybe_symlink(entry: os.DirEntry) -> bool:
+def _maybe_symlink(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_symlink()
     except OSError:  # cannot tell: resolve it
         return True
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
     except OSError:
         return False
 
 
-def _special(entry: os.DirEntry) -> str | None:
+def _special(entry: os.DirEntry[str]) -> str | None:
     """What a folder entry is when it is neither a file nor a folder (after symlinks)."""
     try:
         mode = entry.stat().st_mode

@@ -155,7 +155,7 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
             nodes = [parse_json(name, text, positions=positions)]
         else:
             nodes = parse_yaml_stream(name, text, positions=positions)
-        docs = []
+        docs: list[YamlDoc] = []
         for i, node in enumerate(nodes):
             if _is_list(node):  # kind: List, or a typed list (PodList, DeploymentList)
                 docs.extend(YamlDoc(name, item, i, family=KUBERNETES)
