@@ -75,72 +75,17 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
     why."""
     import yaml
 
+    from generator.check.yamlplain import build_documents
+
     loader = _plain_loader()
     try:
-        return _built_plainly(text, loader)
-    except Exception:  # _Unusual, or what libyaml refuses: PyYAML's own constructor decides
+        return build_documents(text, loader)
+    except Exception:  # Unusual, or what libyaml refuses: PyYAML's own loader decides
         pass
     try:
         return [d for d in yaml.load_all(text, Loader=loader) if d is not None]
     except Exception:
         return None
-
-
-_TAG = "tag:yaml.org,2002:"
-
-
-class _Unusual(Exception):
-    """A node PyYAML's constructor builds in its own way (a merge key, a set, a custom tag)."""
-
-
-def _built_plainly(text: str, loader_class: Any) -> list[Any]:
-    """The documents as PyYAML's constructor builds them, built straight from libyaml's
-    composed nodes: its per-node bookkeeping costs as much as all of libyaml's parsing."""
-    loader = loader_class(text)
-    constructors = loader_class.yaml_constructors
-    built: dict[int, Any] = {}
-
-    def build(node: Any) -> Any:
-        if id(node) in built:  # an alias: the same object, as PyYAML gives
-            return built[id(node)]
-        tag = node.tag
-        if tag == _TAG + "str":
-            value = node.value
-        elif node.id == "scalar":
-            value = constructors[tag](loader, node) if tag in _SCALARS else _unusual(tag)
-        elif tag == _TAG + "seq":
-            value = []
-            built[id(node)] = value
-            value.extend(build(item) for item in node.value)
-        elif tag == _TAG + "map":
-            value = {}
-            built[id(node)] = value
-            for key_node, value_node in node.value:
-                if key_node.tag == _TAG + "merge":
-                    _unusual(key_node.tag)
-                value[build(key_node)] = build(value_node)
-        else:
-            _unusual(tag)
-        built[id(node)] = value
-        return value
-
-    try:
-        docs = []
-        while loader.check_node():
-            built.clear()  # anchors are per document (and a freed node's id may come back)
-            doc = build(loader.get_node())
-            if doc is not None:
-                docs.append(doc)
-        return docs
-    finally:
-        loader.dispose()
-
-
-_SCALARS = frozenset(_TAG + t for t in ("int", "float", "bool", "null", "timestamp"))
-
-
-def _unusual(tag: str) -> Any:
-    raise _Unusual(tag)
 
 
 def _positioned_yaml_stream(text: str) -> list[Any] | None:
