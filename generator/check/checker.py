@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from generator.check import discover as discovery
 from generator.check.bundles import Deployments, deployments
@@ -93,19 +92,18 @@ def _misshapen(src: Source) -> None:
             failed(src, why, hit.line, hit.column)
 
 
-def _run(rule: Rule, doc: Any, ctx: Context) -> list[Hit]:
-    return list(rule.check(doc, ctx) or ())
-
-
 def _hits(src: Source, ctx: Context) -> list[tuple[Rule, Hit]]:
     found: list[tuple[Rule, Hit]] = []
     for rule in rules_for(src.kind) if src.docs and src.kind else ():
+        check = rule.check
         for doc in src.docs:
             try:
-                found.extend((rule, hit) for hit in _run(rule, doc, ctx))
+                hits = list(check(doc, ctx) or ())
             except Exception as exc:  # a rule's bug must not stop the other files
                 found.append((PARSE_RULE, Hit(1, 1, f"{rule.id} could not check this file "
                                                     f"({type(exc).__name__}: {exc})")))
+                continue
+            found.extend([(rule, hit) for hit in hits])
     return found
 
 
