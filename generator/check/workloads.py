@@ -58,7 +58,14 @@ class Workload:
         return None, None
 
 
-def workloads(doc: YamlDoc) -> Iterator[Workload]:
+def workloads(doc: YamlDoc) -> list[Workload]:
+    """Each container of a document, read once: every run-time rule asks."""
+    if doc.containers_read is None:
+        doc.containers_read = list(_workloads(doc))
+    return doc.containers_read
+
+
+def _workloads(doc: YamlDoc) -> Iterator[Workload]:
     if doc.family == COMPOSE:
         services = get(doc.node, "services")
         for name, service in compose_services(doc):
