@@ -71,7 +71,8 @@ def _gate(tmp_path: Path, signature: str, stubs=("cosign", "notation", "docker")
     # only the stubs, the venv's tightship and the shell's own tools: no real docker or cosign
     system = tmp_path / "system"
     system.mkdir()
-    for tool in ("sh", "sed", "head", "git", "mktemp", "printf", "basename", "cat", "rm"):
+    for tool in ("sh", "sed", "head", "git", "mktemp", "printf", "basename", "cat", "rm",
+                 "base64", "tr"):
         if shutil.which(tool):
             (system / tool).symlink_to(shutil.which(tool))
     path = f"{_stubs(tmp_path, stubs)}:{Path(sys.executable).parent}:{system}"
@@ -106,6 +107,36 @@ def test_cosign_public_key_is_written_as_pem(tmp_path):
     assert proc.returncode == 0, proc.stderr
     words = argv(log, "cosign")
     assert words[:2] == ["verify", "--key"] and words[3] == _ref()
+
+
+def test_without_a_transparency_log_cosign_skips_only_the_log(tmp_path):
+    proc, log, _ = _gate(tmp_path, "{method: cosign-key, key_file: cosign.pub, "
+                                   "transparency_log: false}", stubs=("cosign", "skopeo", "docker"))
+    assert proc.returncode == 0, proc.stderr
+    assert argv(log, "cosign") == ["verify", "--key", "cosign.pub", "--insecure-ignore-tlog=true",
+                                   _ref()]
+    assert argv(log, "skopeo") is None  # cosign, when present, is the verifier
+
+
+def test_without_cosign_skopeo_verifies_by_repository_and_digest(tmp_path):
+    key = tmp_path / "cosign.pub"
+    key.write_text("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n")
+    proc, log, _ = _gate(tmp_path, f"{{method: cosign-key, key_file: '{key}', "
+                                   "transparency_log: false}", stubs=("skopeo", "docker"))
+    assert proc.returncode == 0, proc.stderr
+    image = load_profile("default").images["python-3.13"]
+    words = argv(log, "skopeo")
+    assert words[0] == "--policy" and words[-3:-1] == [
+        "--quiet", f"docker://{image.ref.full_name}@{image.digest}"]
+    assert argv(log, "docker") is not None  # verified, then built
+
+
+def test_without_cosign_or_skopeo_the_gate_fails_closed(tmp_path):
+    proc, log, _ = _gate(tmp_path, "{method: cosign-key, key_file: cosign.pub, "
+                                   "transparency_log: false}", stubs=("docker",))
+    assert proc.returncode == 1
+    assert f"neither cosign nor skopeo is installed, so the signature of {_ref()}" in proc.stderr
+    assert argv(log, "docker") is None
 
 
 def test_cosign_keyless_names_identity_and_issuer(tmp_path):
@@ -199,6 +230,9 @@ def test_no_digest_from_the_registry_fails(tmp_path):
     ("{method: cosign-key, public_key: 'abc; rm -rf /'}",
      "images.python-3.13.signature.public_key", "is not valid"),
     ("{method: sigstore}", "images.python-3.13.signature.method", "is not one of"),
+    ("{method: notation, trust_policy: p, transparency_log: false}",
+     "images.python-3.13.signature.transparency_log",
+     "'transparency_log' does not apply to method notation"),
 ])
 def test_bad_signature_is_one_line_exit_2(tmp_path, signature, field, message):
     service = copy_example("python", tmp_path)
