@@ -8,16 +8,14 @@ transparency log); cosign and skopeo come from the tools image (Debian 13's pack
 
 from __future__ import annotations
 
-import contextlib
 import io
-import json
-import urllib.request
 import uuid
 from pathlib import Path
 
 import engine_support
 import pytest
 from cli_support import copy_example, run_cli
+from registry_support import delete_repository
 from ruamel.yaml import YAML
 from tools_image import require_tools_image, run_tools
 
@@ -39,21 +37,6 @@ def h03_step(gate: str) -> str:
     prelude = gate[:gate.index("# C01/C04:")]
     step = gate[gate.index("# H03:"):gate.index("# B13:")]
     return prelude + step
-
-
-def _delete_repository(repository: str) -> None:
-    """Remove the test's tags (image and signature) from the registry; the base stays."""
-    accept = ", ".join(["application/vnd.docker.distribution.manifest.v2+json",
-                        "application/vnd.oci.image.manifest.v1+json"])
-    with contextlib.suppress(Exception):
-        with urllib.request.urlopen(f"http://{REGISTRY}/v2/{repository}/tags/list") as answer:
-            tags = json.load(answer).get("tags") or []
-        for tag in tags:
-            url = f"http://{REGISTRY}/v2/{repository}/manifests/"
-            head = urllib.request.Request(url + tag, method="HEAD", headers={"Accept": accept})
-            with urllib.request.urlopen(head) as answer:
-                digest = answer.headers["Docker-Content-Digest"]
-            urllib.request.urlopen(urllib.request.Request(url + digest, method="DELETE"))
 
 
 def _profile(engine_profile: Path, ref: str, digest: str, out: Path) -> Path:
@@ -120,7 +103,7 @@ def signed(engine, registry_images, engine_profile, tmp_path_factory):
         yield folders, keys["signer"] / "cosign.pub", keys["other"] / "cosign.pub", conf
     finally:
         for repository in repositories.values():
-            _delete_repository(repository)
+            delete_repository(repository)
 
 
 def _verify(folder: Path, key: Path, conf: Path, *, cosign: bool):

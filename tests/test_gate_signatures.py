@@ -268,6 +268,9 @@ def test_deploy_digest_writes_the_overlay_without_drift(tmp_path):
                      "--digest", digest, cwd=service)
     assert result.code == 0, result.err
     assert run_cli("render", "--check", cwd=service).code == 0  # the overlay is not drift
+    override = (service / "compose.digest.yaml").read_text()
+    assert f"  hello-python:\n    image: 127.0.0.1:5000/gate/hello@{digest}\n" in override
+    assert run_cli("check", str(service)).code == 0  # an override, not a bare service
     kubectl = shutil.which("kubectl")
     assert kubectl, "kubectl is not installed (it builds the kustomization)"
     built = subprocess.run([kubectl, "kustomize", str(service / "k8s-deploy")],
@@ -289,3 +292,16 @@ def test_deploy_digest_refuses_a_bad_digest(tmp_path):
                      cwd=service)
     assert result.code == 2 and "--digest" in result.err
     assert not (service / "k8s-deploy").exists()
+    assert not (service / "compose.digest.yaml").exists()
+
+
+def test_a_compose_file_shaped_otherwise_is_judged(tmp_path):
+    service = copy_example("python", tmp_path)
+    assert run_cli("render", "--force", cwd=service).code == 0
+    digest = "sha256:" + "c" * 64
+    assert run_cli("deploy-digest", "--image", "gate/hello:1", "--digest", digest,
+                   cwd=service).code == 0
+    override = service / "compose.digest.yaml"
+    override.write_text(override.read_text() + "    privileged: true\n")
+    result = run_cli("check", str(service))
+    assert result.code == 1 and "compose.digest.yaml" in result.out

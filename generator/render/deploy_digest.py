@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator import compose_digest
 from generator.errors import UserError
 from generator.imageref import DIGEST_RE, parse_ref
 from generator.render.spec import Spec
 from generator.render.writer import atomic_write
 
 OVERLAY = "k8s-deploy/kustomization.yaml"
-COMPOSE_OVERRIDE = "compose.digest.yaml"
-# The first line of the override: `check` knows the file by it (an override, not a service).
-COMPOSE_OVERRIDE_MARK = "# written by `tightship deploy-digest`: compose.yaml's image by digest"
+COMPOSE_OVERRIDE = compose_digest.FILE
 
 
 def pushed_name(pushed: str, digest: str) -> str:
@@ -52,15 +51,7 @@ def overlay_text(spec: Spec, pushed: str, digest: str) -> str:
 
 def compose_override_text(spec: Spec, pushed: str, digest: str) -> str:
     """The compose override: the one service's image by digest, nothing else changed."""
-    name = pushed_name(pushed, digest)
-    # A checked image name and digest hold no `$`, `#` or `:` + space: no interpolation, no
-    # YAML syntax; the service's name is a checked DNS label.
-    return (f"{COMPOSE_OVERRIDE_MARK}\n"
-            f"# after a push (render never writes this file). Run: docker compose -f compose.yaml "
-            f"-f {COMPOSE_OVERRIDE} up\n"
-            "services:\n"
-            f"  {spec.service}:\n"
-            f"    image: {name}@{digest}\n")
+    return compose_digest.override_text(spec.service, pushed_name(pushed, digest), digest)
 
 
 def write_deployments(spec: Spec, out_dir: Path, pushed: str, digest: str) -> list[Path]:
