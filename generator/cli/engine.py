@@ -100,13 +100,14 @@ def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_deploy_digest(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.render.deploy_digest import write_overlay
+    from generator.render.deploy_digest import write_deployments
     from generator.render.pipeline import load_spec
 
     answers_path = Path(args.answers)
     spec, _ = load_spec(answers_path, args.profile)
-    path = write_overlay(spec, Path(args.out) if args.out else answers_path.parent,
-                         args.image, args.digest)
-    print(f"   wrote  {path}: {spec.run.image.repository} -> {args.image}@{args.digest}",
-          file=out)
+    paths = write_deployments(spec, Path(args.out) if args.out else answers_path.parent,
+                              args.image, args.digest)
+    for path in paths:
+        print(f"   wrote  {path}: {spec.run.image.repository} -> {args.image}@{args.digest}",
+              file=out)
     return 0

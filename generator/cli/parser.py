@@ -97,10 +97,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="write nothing; exit 1 if any digest moved")
 
     deploy = commands.add_parser(
-        "deploy-digest", help="point the Kubernetes deployment at a pushed image's digest",
+        "deploy-digest",
+        help="point the Kubernetes and compose deployments at a pushed image's digest",
         description="Write k8s-deploy/kustomization.yaml: an overlay of k8s/ whose images: "
-                    "entry names the pushed image by digest (kubectl apply -k k8s-deploy). "
-                    "render never writes it, so it is never drift.")
+                    "entry names the pushed image by digest (kubectl apply -k k8s-deploy), and "
+                    "compose.digest.yaml: a compose override whose image: does the same "
+                    "(docker compose -f compose.yaml -f compose.digest.yaml up). "
+                    "render never writes them, so they are never drift.")
     deploy.add_argument("--answers", default="tightship.yaml", help="the answers file")
     deploy.add_argument("--profile", default="default", help="built-in name or profile path")
     deploy.add_argument("--out", help="the output folder (default: the answers' folder)")
