@@ -27,7 +27,8 @@ from test_wizard_support import (
 
 from generator.render.answers import load_answers
 from generator.render.pipeline import render_service
-from generator.wizard.questions import ANSWERS_FILE, BY_KEY
+from generator.wizard.answers_file import ANSWERS_FILE
+from generator.wizard.questions import BY_KEY
 
 # Each example's keys, typed where detection cannot know them (names, labels, env, secrets),
 # so that the wizard must write the example's own answers.

@@ -12,7 +12,7 @@ from test_wizard_support import drive, typed
 
 from generator.render.answers import load_answers
 from generator.runtimes.frameworks import port_from_command
-from generator.wizard.questions import ANSWERS_FILE
+from generator.wizard.answers_file import ANSWERS_FILE
 
 REALISTIC = ("django-uploads", "fastapi-poetry", "spool-worker", "express-pnpm",
              "express-yarn", "koa-yarn-berry", "ts-api", "go-cmd-vendor")

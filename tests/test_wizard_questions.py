@@ -17,19 +17,10 @@ from generator.render.answers import load_answers
 from generator.render.pipeline import load_spec
 from generator.render.profiles import load_profile
 from generator.wizard import detect
-from generator.wizard.questions import (
-    ANSWERS_FILE,
-    BY_KEY,
-    HEALTH_KIND,
-    QUESTIONS,
-    InvalidTypedValue,
-    QuestionContext,
-    answers_document,
-    dependents,
-    dump_answers,
-    has_schema_key,
-    question_for,
-)
+from generator.wizard.answer_schema import has_schema_key
+from generator.wizard.answers_file import ANSWERS_FILE, answers_document, dump_answers
+from generator.wizard.model import HEALTH_KIND, InvalidTypedValue, QuestionContext
+from generator.wizard.questions import BY_KEY, QUESTIONS, dependents, question_for
 
 PYTHON = load_answers(EXAMPLES / "python" / ANSWERS_FILE).data
 

@@ -38,8 +38,15 @@ def strip_comment(line: str) -> str:
     return line[:end]
 
 
-def rule_lines(doc: TextDoc) -> Iterator[tuple[int, int, str]]:
-    """(line, column, text) for each rule or header line, comments removed."""
+def rule_lines(doc: TextDoc) -> list[tuple[int, int, str]]:
+    """(line, column, text) for each rule or header line, comments removed (read once per
+    profile: every AppArmor rule asks)."""
+    if "rule_lines" not in doc.memo:
+        doc.memo["rule_lines"] = list(_rule_lines(doc))
+    return doc.memo["rule_lines"]
+
+
+def _rule_lines(doc: TextDoc) -> Iterator[tuple[int, int, str]]:
     for number, text in doc.numbered():
         stripped = text.lstrip()
         if stripped.startswith("#include") or stripped.startswith("include "):

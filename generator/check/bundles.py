@@ -29,7 +29,7 @@ def _real(path: Path) -> Path:
 def kustomize_groups(sources: list[Source]) -> dict[str, str]:
     """file name → the kustomization that deploys it (its folder), for cross-document rules."""
     groups: dict[str, str] = {}
-    kustomizations = [s for s in sources if s.path is not None and
+    kustomizations = [(s, s.path) for s in sources if s.path is not None and
                       s.path.name.lower() in ("kustomization.yaml", "kustomization.yml")]
     if not kustomizations:  # resolving every path costs more than all the YAML
         return groups
@@ -56,7 +56,7 @@ def kustomize_groups(sources: list[Source]) -> dict[str, str]:
                 out.append(target)
         return out
 
-    deployed = [(src, resources(_real(src.path), set())) for src in kustomizations]
+    deployed = [(src, resources(_real(path), set())) for src, path in kustomizations]
     # Only a file named like a target, or a symlink, can resolve to one: resolve just those.
     names = {target.name for _, targets in deployed for target in targets}
     by_path = {_real(s.path): s for s in sources if s.path is not None and

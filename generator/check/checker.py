@@ -100,7 +100,7 @@ def _run(rule: Rule, doc: Any, ctx: Context) -> list[Hit]:
 
 def _hits(src: Source, ctx: Context) -> list[tuple[Rule, Hit]]:
     found: list[tuple[Rule, Hit]] = []
-    for rule in rules_for(src.kind) if src.docs else ():
+    for rule in rules_for(src.kind) if src.docs and src.kind else ():
         for doc in src.docs:
             try:
                 found.extend((rule, hit) for hit in _run(rule, doc, ctx))

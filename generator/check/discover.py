@@ -76,10 +76,11 @@ def iter_files(paths: Sequence[str | Path], wanted: Callable[[str], bool],
 
 def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
           found: Discovery) -> Iterator[tuple[Path, bool]]:
-    stack = [top]
+    # (folder, its real path): a subfolder that is not a symlink (symlinked ones are not
+    # entered) resolves to real/name, so only the top is resolved
+    stack = [(top, os.path.realpath(top))]
     while stack:
-        folder = stack.pop()
-        real_folder = os.path.realpath(folder)  # a plain file in it resolves to real/name
+        folder, real_folder = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
@@ -91,34 +92,36 @@ def _walk(top: Path, wanted: Callable[[str], bool], skip_dirs: Container[str],
         for entry in entries:
             if _is_dir(entry):
                 if entry.name not in skip_dirs and not entry.is_symlink():
-                    subfolders.append(Path(entry.path))
+                    subfolders.append((folder / entry.name,
+                                       os.path.join(real_folder, entry.name)))
                 continue
             if not wanted(entry.name):
                 continue
             kind = _special(entry)
+            path = folder / entry.name
             if kind is not None:
-                found.skipped.append((Path(entry.path), kind))
-            elif found.first_time(Path(entry.path), None if _maybe_symlink(entry)
+                found.skipped.append((path, kind))
+            elif found.first_time(path, None if _maybe_symlink(entry)
                                   else os.path.join(real_folder, entry.name)):
-                yield Path(entry.path), False
+                yield path, False
         stack.extend(reversed(subfolders))
 
 
-def _maybe_symlink(entry: os.DirEntry) -> bool:
+def _maybe_symlink(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_symlink()
     except OSError:  # cannot tell: resolve it
         return True
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
     except OSError:
         return False
 
 
-def _special(entry: os.DirEntry) -> str | None:
+def _special(entry: os.DirEntry[str]) -> str | None:
     """What a folder entry is when it is neither a file nor a folder (after symlinks)."""
     try:
         mode = entry.stat().st_mode

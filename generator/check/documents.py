@@ -7,15 +7,22 @@ saw. Helpers here turn a node, key or list item into a `Hit`.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.check.model import Hit
+
+if TYPE_CHECKING:  # shell imports this module: its parser is imported where it is used
+    from generator.check.shell import Script
+
+# A parsed YAML or JSON mapping: its keys and values are whatever the file holds.
+YamlMap = dict[Any, Any]
 
 # ---------------------------------------------------------------------------------- YAML / JSON
 
@@ -60,11 +67,11 @@ def get(node: Any, *path: Any, default: Any = None) -> Any:
     return node
 
 
-def mapping(node: Any) -> dict:
+def mapping(node: Any) -> YamlMap:
     return node if isinstance(node, dict) else {}
 
 
-def seq(node: Any) -> list:
+def seq(node: Any) -> list[Any]:
     return node if isinstance(node, list) else []
 
 
@@ -81,6 +88,8 @@ class YamlDoc:
     index: int = 0  # which document of a multi-document stream
     family: str = ""  # compose, kubernetes, seccomp or daemon
     bundle: list["YamlDoc"] = field(default_factory=list)  # manifests deployed together
+    pods: list[PodTemplate] | None = field(default=None, init=False, repr=False,
+                                           compare=False)  # pod_templates' answer, once read
 
     @property
     def kind(self) -> str:
@@ -106,16 +115,15 @@ SEARCH_DEPTH = 8  # how deep a custom resource's pod template may sit
 
 @dataclass(frozen=True)
 class PodTemplate:
-    spec: dict
-    metadata: dict  # the pods' own metadata (labels, annotations), {} when there is none
-    path: tuple  # where the spec is, e.g. ("spec", "template", "spec")
+    spec: YamlMap
+    metadata: YamlMap  # the pods' own metadata (labels, annotations), {} when there is none
+    path: tuple[Any, ...]  # where the spec is, e.g. ("spec", "template", "spec")
 
 
 def pod_templates(doc: YamlDoc) -> list[PodTemplate]:
     """Every pod template the object holds (most hold one; some custom resources several)."""
-    cached = doc.__dict__.get("_pods")
-    if cached is not None:
-        return cached
+    if doc.pods is not None:
+        return doc.pods
     path = POD_SPEC_PATHS.get(doc.kind)
     found: list[PodTemplate] = []
     if path is not None:
@@ -126,11 +134,11 @@ def pod_templates(doc: YamlDoc) -> list[PodTemplate]:
             found.append(PodTemplate(spec, mapping(meta), path))
     elif doc.family == "kubernetes":
         _search(doc.node, (), found, depth=0)
-    doc.__dict__["_pods"] = found
+    doc.pods = found
     return found
 
 
-def _search(node: Any, path: tuple, found: list[PodTemplate], depth: int) -> None:
+def _search(node: Any, path: tuple[Any, ...], found: list[PodTemplate], depth: int) -> None:
     if depth > SEARCH_DEPTH or not isinstance(node, (dict, list)):
         return
     if isinstance(node, list):
@@ -167,18 +175,18 @@ def misshapen(doc: YamlDoc) -> str | None:
     return None
 
 
-def pod_spec(doc: YamlDoc) -> dict | None:
+def pod_spec(doc: YamlDoc) -> YamlMap | None:
     pods = pod_templates(doc)
     return pods[0].spec if pods else None
 
 
-def pod_metadata(doc: YamlDoc) -> dict:
+def pod_metadata(doc: YamlDoc) -> YamlMap:
     """The metadata of the pods a workload makes (labels and annotations live there)."""
     pods = pod_templates(doc)
     return pods[0].metadata if pods else {}
 
 
-def containers(spec: dict) -> Iterator[tuple[str, dict]]:
+def containers(spec: YamlMap) -> Iterator[tuple[str, YamlMap]]:
     """(name, container) for every container, init container and ephemeral container."""
     for key in ("initContainers", "containers", "ephemeralContainers"):
         for c in seq(spec.get(key)):
@@ -186,7 +194,7 @@ def containers(spec: dict) -> Iterator[tuple[str, dict]]:
                 yield str(c.get("name", "?")), c
 
 
-def compose_services(doc: YamlDoc) -> Iterator[tuple[str, dict]]:
+def compose_services(doc: YamlDoc) -> Iterator[tuple[str, YamlMap]]:
     for name, service in mapping(get(doc.node, "services")).items():
         if isinstance(service, dict):
             yield str(name), service
@@ -253,7 +261,7 @@ class DockerfileDoc:
     def stage_names(self) -> set[str]:
         return {s.name.lower() for s in self.stages if s.name}
 
-    def find(self, instr: Instruction, pattern: str | re.Pattern, message: str | None = None,
+    def find(self, instr: Instruction, pattern: str | re.Pattern[str], message: str | None = None,
              flags: int = re.IGNORECASE) -> Hit:
         """The position of the first match of `pattern` within the instruction's lines."""
         regex = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
@@ -278,14 +286,27 @@ class DockerfileDoc:
         return Hit(stage.line, 1, message, anchor=stage.line)
 
 
+# What shlex splits on, and what makes it do more than split there.
+_SHELL_BLANKS = re.compile(r"[ \t\r\n]+")
+_SHELL_QUOTING = re.compile(r"['\"\\]")
+
+
 def shell_words(text: str) -> list[str]:
+    """Words as a POSIX shell splits them (quotes and backslashes applied)."""
+    if not _SHELL_QUOTING.search(text):  # most values: the same words, without shlex's cost
+        return [word for word in _SHELL_BLANKS.split(text) if word]
+    return list(_quoted_shell_words(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _quoted_shell_words(text: str) -> tuple[str, ...]:
     try:
-        return shlex.split(text, comments=False, posix=True)
+        return tuple(shlex.split(text, comments=False, posix=True))
     except ValueError:
-        return text.split()
+        return tuple(text.split())
 
 
-def run_script(instr: Instruction):
+def run_script(instr: Instruction) -> Script:
     """A RUN's script as parsed shell (generator.check.shell.Script)."""
     from generator.check.shell import parse, script_of
 
@@ -306,6 +327,8 @@ class TextDoc:
 
     file: str
     lines: list[str]
+    # what several rules read the same way (an AppArmor profile's rule lines), read once
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def numbered(self) -> Iterator[tuple[int, str]]:
         for number, text in enumerate(self.lines, start=1):

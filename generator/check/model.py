@@ -92,7 +92,8 @@ class Rule:
     good: str  # the same example, fixed
     equivalents: Equivalents = field(default_factory=Equivalents)
     doc: str = ""  # why it matters, and what it does not cover
-    example_context: dict = field(default_factory=dict)  # Context fields the examples assume
+    # the Context fields the examples assume
+    example_context: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

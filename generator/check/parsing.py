@@ -115,8 +115,9 @@ def _balanced(text: str) -> None:
 
     opened: list[tuple[int, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith(("#include", "include ")):
-            continue
+        if ("{" not in line and "}" not in line) or \
+                line.lstrip().startswith(("#include", "include ")):
+            continue  # quotes do not carry over lines: a line without braces changes nothing
         for column, char in code_chars(line):
             if char == "{":
                 opened.append((number, column))
@@ -154,7 +155,7 @@ def parse_source(src: Source, *, positions: bool = True) -> list[Any]:
             nodes = [parse_json(name, text, positions=positions)]
         else:
             nodes = parse_yaml_stream(name, text, positions=positions)
-        docs = []
+        docs: list[YamlDoc] = []
         for i, node in enumerate(nodes):
             if _is_list(node):  # kind: List, or a typed list (PodList, DeploymentList)
                 docs.extend(YamlDoc(name, item, i, family=KUBERNETES)

@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
-from typing import TextIO
+from typing import Any, TextIO
 
 from generator import __version__
 from generator.check.model import SEVERITIES, Finding, Rule, severity_rank
@@ -22,7 +22,7 @@ SARIF_LEVEL = {"low": "note", "medium": "warning", "high": "error", "critical": 
 SECURITY_SEVERITY = {"low": "3.0", "medium": "5.5", "high": "8.0", "critical": "9.5"}
 
 
-def summary(findings: Sequence[Finding]) -> dict:
+def summary(findings: Sequence[Finding]) -> dict[str, Any]:
     active = [f for f in findings if not f.suppressed]
     counts = Counter(f.severity for f in active)
     return {"total": len(active), "suppressed": len(findings) - len(active),
@@ -89,7 +89,7 @@ def repository_url() -> str | None:
     for entry in urls:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("repository", "source") and url.strip():
-            return url.strip().rstrip("/")
+            return str(url).strip().rstrip("/")
     return None
 
 
@@ -100,7 +100,7 @@ def help_uri(rule: Rule, repository: str | None) -> str | None:
     return f"{repository}/blob/v{__version__}/{DOCUMENT}#{anchor(rule.id)}"
 
 
-def rule_descriptor(rule: Rule, repository: str | None = None) -> dict:
+def rule_descriptor(rule: Rule, repository: str | None = None) -> dict[str, Any]:
     tags = ["security", f"checklist/{rule.checklist}", *rule.kinds]
     equivalents = "; ".join(f"{k}: {v}" for k, v in rule.equivalents.items())
     markdown = (f"**{rule.message}** (checklist {rule.checklist})\n\n{rule.doc}\n\n"
@@ -150,7 +150,7 @@ def write_sarif(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
                                        "status": "accepted",
                                        "justification": f.reason or ""}]
         results.append(result)
-    document = {
+    document: dict[str, Any] = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -194,7 +194,7 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
     return out
 
 
-def _artifact(file: str) -> dict:
+def _artifact(file: str) -> dict[str, Any]:
     """A relative path is relative to the checked-out repository (GitHub's %SRCROOT%)."""
     from pathlib import PurePosixPath
     from urllib.parse import quote
@@ -238,7 +238,7 @@ def write_github(findings: Sequence[Finding], out: TextIO, *, files_checked: int
 WRITERS = {"text": write_text, "json": write_json, "sarif": write_sarif, "github": write_github}
 
 
-def rule_rows() -> list[dict]:
+def rule_rows() -> list[dict[str, Any]]:
     """The rules as rows for `tightship rules` and the README table."""
     return [{"id": r.id, "severity": r.severity, "checklist": r.checklist,
              "kinds": ", ".join(r.kinds), "message": r.message,

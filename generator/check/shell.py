@@ -13,8 +13,10 @@ import json
 import posixpath
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 # Wrappers that run the command after their own options: (name, options that take a value).
 WRAPPERS = {
@@ -198,16 +200,16 @@ def _plain(script: str) -> Script | None:
         for words in pipeline:
             prefix = []
             # `A=1 cmd` sets A; `"A=1" cmd` runs a program named A=1
-            while words and ASSIGNMENT.match(words[0][0]) and \
+            while words and (match := ASSIGNMENT.match(words[0][0])) and \
                     re.match(r"[A-Za-z_][A-Za-z0-9_]*=", words[0][1]):
-                match = ASSIGNMENT.match(words.pop(0)[0])
+                words.pop(0)
                 prefix.append(Assignment(match.group(1), match.group(2)))
             _add([token for token, _ in words], prefix, walk)
     return Script(tuple(walk.commands), tuple(walk.assignments), walk.pipes, True,
                   walk.pipefail_before_pipe)
 
 
-def _visit(node, walk: _Walk) -> None:
+def _visit(node: Any, walk: _Walk) -> None:  # a bashlex node (bashlex has no types)
     kind = getattr(node, "kind", "")
     if kind == "pipeline" and sum(1 for p in node.parts
                                   if getattr(p, "kind", "") == "command") > 1:
@@ -223,7 +225,7 @@ def _visit(node, walk: _Walk) -> None:
         _visit(inner, walk)
 
 
-def _command(node, walk: _Walk) -> None:
+def _command(node: Any, walk: _Walk) -> None:
     prefix: list[Assignment] = []
     words: list[str] = []
     for part in node.parts:
@@ -238,7 +240,7 @@ def _command(node, walk: _Walk) -> None:
     _add(words, prefix, walk)
 
 
-def _substitutions(part):
+def _substitutions(part: Any) -> Iterator[Any]:
     for child in getattr(part, "parts", None) or ():
         if getattr(child, "kind", "") in ("commandsubstitution", "processsubstitution"):
             yield child.command
@@ -284,8 +286,7 @@ def _unwrap(name: str, args: list[str], prefix: list[Assignment]) -> list[str] |
         if arg == "--":
             i += 1
             break
-        if name == "env" and ASSIGNMENT.match(arg):
-            match = ASSIGNMENT.match(arg)
+        if name == "env" and (match := ASSIGNMENT.match(arg)):
             prefix.append(Assignment(match.group(1), match.group(2)))
         elif arg.startswith("-") and len(arg) > 1:
             if arg in takes_value:
@@ -332,8 +333,8 @@ def _fallback(script: str) -> Script:
             words = part.split()
         words = _drop_keywords(words)
         prefix = []
-        while words and ASSIGNMENT.match(words[0]):
-            match = ASSIGNMENT.match(words.pop(0))
+        while words and (match := ASSIGNMENT.match(words[0])):
+            words.pop(0)
             prefix.append(Assignment(match.group(1), match.group(2)))
         if words or prefix:
             _add(words, prefix, walk)

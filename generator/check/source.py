@@ -32,11 +32,16 @@ class Source:
 
 
 def display(path: Path) -> str:
-    try:  # realpath, not resolve: a symlink loop is reported by its reader, not raised here
-        rel = Path(real_path(path)).relative_to(_real_cwd(os.getcwd()))
-        return rel.as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as shown: relative to the working folder when under it (symlinks resolved by
+    realpath, not resolve: a symlink loop is reported by its reader, not raised here)."""
+    real = real_path(path)
+    cwd = _real_cwd(os.getcwd())
+    if real == cwd:
+        return "."
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if real.startswith(prefix):
+        return real[len(prefix):].replace(os.sep, "/")
+    return path.as_posix()
 
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.check.documents import (
     YamlDoc,
+    YamlMap,
     at_item,
     at_key,
     compose_services,
@@ -27,8 +28,8 @@ class Workload:
 
     doc: YamlDoc
     name: str
-    node: dict  # the compose service, or the Kubernetes container
-    pod: dict | None = None  # the pod spec (Kubernetes)
+    node: YamlMap  # the compose service, or the Kubernetes container
+    pod: YamlMap = field(default_factory=dict)  # the pod spec (Kubernetes); {} for compose
     parent: Any = None  # the compose `services` mapping (for the service key's position)
 
     @property
@@ -41,13 +42,13 @@ class Workload:
             return at_key(self.parent, self.name, message)
         return at_key(self.node, "name", message)
 
-    def security(self) -> dict:
+    def security(self) -> YamlMap:
         return mapping(self.node.get("securityContext"))
 
-    def pod_security(self) -> dict:
-        return mapping((self.pod or {}).get("securityContext"))
+    def pod_security(self) -> YamlMap:
+        return mapping(self.pod.get("securityContext"))
 
-    def effective(self, key: str) -> tuple[Any, dict | None]:
+    def effective(self, key: str) -> tuple[Any, YamlMap | None]:
         """A Kubernetes security setting: the container's, else the pod's; and where it is."""
         own = self.security()
         if key in own:
@@ -69,7 +70,7 @@ def workloads(doc: YamlDoc) -> Iterator[Workload]:
                 yield Workload(doc, name, container, pod=pod.spec)
 
 
-def security_opts(service: dict) -> Iterator[tuple[int, str, str]]:
+def security_opts(service: YamlMap) -> Iterator[tuple[int, str, str]]:
     """compose `security_opt`: (index, option, value) with `:` and `=` forms alike."""
     for i, item in enumerate(seq(service.get("security_opt"))):
         text = str(item).strip()
@@ -78,7 +79,7 @@ def security_opts(service: dict) -> Iterator[tuple[int, str, str]]:
         yield i, key.strip().lower(), value.strip()
 
 
-def security_opt_hit(service: dict, index: int, message: str) -> Hit:
+def security_opt_hit(service: YamlMap, index: int, message: str) -> Hit:
     return at_item(service.get("security_opt"), index, message)
 
 
@@ -86,7 +87,7 @@ def is_host_path_source(source: str) -> bool:
     return source.startswith(("/", "./", "../", "~"))
 
 
-def compose_volumes(service: dict) -> Iterator[tuple[int, str, str, bool]]:
+def compose_volumes(service: YamlMap) -> Iterator[tuple[int, str, str, bool]]:
     """(index, source, target, read-only) for each compose volume, short or long syntax."""
     for i, item in enumerate(seq(service.get("volumes"))):
         if isinstance(item, dict):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ruamel.yaml import YAML
+
 from generator.check.read import MAX_FLOW_DEPTH, ParseFailure, flow_depth, parse_trouble
 
 
-def _yaml():
+def _yaml() -> YAML:
     from generator.yamlio import round_trip_yaml
 
     yaml = round_trip_yaml()
@@ -34,7 +36,7 @@ def _plain_loader() -> Any:
 
         import yaml
 
-        class Loader(yaml.CSafeLoader):
+        class Loader(yaml.CSafeLoader):  # type: ignore[misc]  # PyYAML ships no types
             pass
 
         replaced = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}

@@ -2,11 +2,10 @@
 `render` makes of it.
 
 The only module that imports questionary (the command line imports this one lazily, inside the
-`new` command). The questions themselves, their defaults and validators are data in
-`generator/questions.py`. Nothing is written before the user has seen the summary and the plan
-(create / identical / conflict) and said so; the files come from `render_service` run on the
-very answers file that is written, so `tightship render --answers tightship.yaml` reproduces
-them byte for byte.
+`new` command). The questions themselves, their defaults and validators are data
+(`questions.py`, `topics/`); what the answers would write is `preview.py`'s, the summary
+`summary.py`'s. Nothing is written before the user has seen the summary and the plan (create /
+identical / conflict) and said so.
 
 Text for the user goes to the `out` stream the command line hands in; Ctrl-C and end of input
 propagate (KeyboardInterrupt, EOFError) for the command line to report.
@@ -14,8 +13,6 @@ propagate (KeyboardInterrupt, EOFError) for the command line to report.
 
 from __future__ import annotations
 
-import dataclasses
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,58 +21,18 @@ import questionary
 from questionary import Choice
 
 from generator.errors import UserError
-from generator.render import writer
 from generator.render.answers import load_answers
-from generator.render.pipeline import load_spec, render_service
 from generator.render.profiles import Profile, load_profile
-from generator.render.spec import Spec
-from generator.render.update import CONFLICT, MERGE, REPLACE, SAME, byte_damage, plan_update
-from generator.render.writer import CREATE, IDENTICAL, PlannedFile, plan, write
-from generator.resources import SCHEMA_COPY, schema_text
+from generator.render.writer import PlannedFile, write
+from generator.wizard.answers_file import ANSWERS_FILE
 from generator.wizard.detect import detect
-from generator.wizard.questions import (
-    ANSWERS_FILE,
-    BY_KEY,
-    HEALTH_KIND,
-    InvalidTypedValue,
-    Question,
-    QuestionContext,
-    answers_document,
-    applicable,
-    dependents,
-    dump_answers,
-    kept_keys,
-    question_for,
-)
+from generator.wizard.model import InvalidTypedValue, Question, QuestionContext
+from generator.wizard.preview import Prepared, prepare
+from generator.wizard.questions import BY_KEY, applicable, dependents, question_for
+from generator.wizard.summary import label, summary_lines
 
 _MISSING = object()
 BACK = "@back"
-STATUS_WORDS = {CREATE: "create", IDENTICAL: "identical", writer.CONFLICT: "conflict"}
-
-
-@dataclass
-class Prepared:
-    """Answers that `render` accepts, what it makes of them, and how that meets the disk."""
-
-    text: str  # the answers file
-    spec: Spec
-    planned: list[PlannedFile]
-    # Files `update`'s merge brings up to date without losing an edit: path -> a note
-    merged: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (word, note)
-    notes: dict[str, str] = field(default_factory=dict)  # a conflict -> why it is one
-
-    @property
-    def conflicts(self) -> list[PlannedFile]:
-        return [p for p in self.planned
-                if p.status == writer.CONFLICT and p.relative not in self.merged]
-
-    @property
-    def differing(self) -> list[PlannedFile]:
-        return [p for p in self.planned if p.status == writer.CONFLICT]
-
-    @property
-    def to_write(self) -> list[PlannedFile]:
-        return [p for p in self.planned if p.status != IDENTICAL]
 
 
 @dataclass
@@ -223,45 +180,13 @@ class Wizard:
 
     def prepare(self) -> Prepared:
         """Render from the answers file text, exactly as `render --answers` would read it."""
-        data = answers_document(self.ctx)
-        text = dump_answers(data, profile=self.profile_name)
-        with tempfile.TemporaryDirectory(prefix="tightship-new-") as tmp:
-            path = Path(tmp) / ANSWERS_FILE
-            path.write_text(text, encoding="utf-8")
-            spec, _ = load_spec(path, self.ctx.profile)
-            files = render_service(path, self.ctx.profile)
-        schema = SCHEMA_COPY["answers"]  # what the answers file's $schema comment names
-        return merged_plan(text, spec, files, self.root,
-                           beside={schema: schema_text("answers")})
+        return prepare(self.ctx, self.profile_name, self.root)
 
     # --- the summary ---------------------------------------------------------------------
 
     def summary(self, ready: Prepared) -> None:
-        say = self.say
-        say()
-        say(f"Summary: {ANSWERS_FILE}")
-        for line in ready.text.splitlines():
-            if not line.startswith("#"):
-                say(f"  {line}")
-        kept = kept_keys(self.ctx)
-        if kept:
-            say(f"  (kept from the existing {ANSWERS_FILE}, not asked: {', '.join(kept)})")
-        say()
-        say("What the files do:")
-        for line in hardening_notes(ready.spec):
-            say(f"  - {line}")
-        say()
-        say(f"Files in {self.root}:")
-        for item in ready.planned:
-            if item.relative in ready.merged:
-                word, note = ready.merged[item.relative]
-                say(f"  {word:<9}  {item.relative}  ({note})")
-                continue
-            note = ""
-            if item.status == writer.CONFLICT:
-                why = ready.notes.get(item.relative, "differs from what would be written")
-                note = f"  ({why})"
-            say(f"  {STATUS_WORDS[item.status]:<9}  {item.relative}{note}")
+        for line in summary_lines(ready, self.ctx):
+            self.say(line)
 
     def menu(self, ready: Prepared | None) -> str:
         choices = []
@@ -339,96 +264,6 @@ class Wizard:
             result.planned = write(ready.planned, force=True)
             result.written = True
             return result
-
-
-def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path,
-                beside: dict[str, str] | None = None) -> Prepared:
-    """The answers file and the rendered files, each met with the disk the way `tightship
-    update` meets it: an untouched file is replaced, an edited one gets the change merged in
-    (edits kept), and only a conflict needs the user's yes to replace it."""
-    update = plan_update(files, root)
-    planned = plan({ANSWERS_FILE: text, **(beside or {})}, root)
-    merged: dict[str, tuple[str, str]] = {}
-    notes: dict[str, str] = {}
-    for f in update.files:
-        current = f.planned.current
-        if byte_damage(current, f.planned.text) is not None:  # no edit to keep: a conflict
-            planned.append(f.planned)
-        elif f.action == SAME:
-            planned.append(dataclasses.replace(f.planned, text=current, status=IDENTICAL))
-        elif f.action in (REPLACE, MERGE):
-            merged[f.relative] = (("update", "untouched since the last render") if f.action ==
-                                  REPLACE else ("merge", "edited: the edits are kept"))
-            planned.append(dataclasses.replace(f.planned, text=f.text, status=writer.CONFLICT))
-        else:
-            if f.action == CONFLICT and f.base is not None:
-                lines = ", ".join(map(str, f.merged.on_disk))
-                notes[f.relative] = (f"edited on line {lines}, which this change also "
-                                     "changes; replacing it loses the edits")
-            planned.append(f.planned)
-    record = update.record
-    if record.status != IDENTICAL:
-        merged[record.relative] = ("update" if record.status == writer.CONFLICT else "create",
-                                   "the record of this render, for `tightship update`")
-    planned.append(record)
-    return Prepared(text, spec, planned, merged, notes)
-
-
-def label(q: Question) -> str:
-    return "health check" if q.key == HEALTH_KIND else q.key
-
-
-def hardening_notes(spec: Spec) -> list[str]:
-    """One line per hardening decision the answers led to, for the summary."""
-    notes = []
-    if spec.build_image is not None and spec.build_image.key == spec.run_image.key:
-        notes.append(f"builds and runs on {spec.run_image.ref.written}, pinned by digest "
-                     "(B01, B02); the final stage gets only what runs (B06)")
-    elif spec.build_image is not None:
-        notes.append(f"builds on {spec.build_image.ref.written} and runs on "
-                     f"{spec.run_image.ref.written}, both pinned by digest (B01, B02); the "
-                     "build tools stay behind (B06)")
-    else:
-        notes.append(f"runs on {spec.run_image.ref.written}, pinned by digest (B01, B02)")
-    if not spec.run_image.shell:
-        notes.append("the final image has no shell and no package manager")
-    notes.append(f"runs as {spec.user.uid}:{spec.user.gid}, not root; its files are "
-                 "root-owned, so it cannot rewrite its own code (B03)")
-    if spec.writable:
-        notes.append("the root filesystem is read-only; writable, as noexec tmpfs: "
-                     + ", ".join(spec.writable) + " (R06)")
-    else:
-        notes.append("the root filesystem is read-only and nothing is writable (R06)")
-    for volume in spec.volumes:
-        notes.append(f"{volume.path} is the persistent volume {volume.name} "
-                     f"({'read-only, ' if volume.read_only else ''}a named volume under "
-                     "compose, a PersistentVolumeClaim on Kubernetes), owned by the service")
-    if spec.port_start is not None:
-        notes.append(f"port {spec.port_start} binds as non-root through the namespaced sysctl "
-                     "net.ipv4.ip_unprivileged_port_start, with no capability")
-    if spec.capabilities:
-        notes.append("all capabilities dropped, added back: " + "; ".join(
-            f"{cap} ({reason})" for cap, reason in spec.capabilities) + " (R02)")
-    else:
-        notes.append("all capabilities dropped, none added back; no new privileges (R02, R03)")
-    published = spec.run.publish
-    if spec.ports:
-        where = (", ".join(f"{c} on {spec.run.host_address}:{h}" for c, h in published)
-                 if published else "none on the host")
-        notes.append(f"listens on {', '.join(map(str, spec.ports))}; published: {where} (R10)")
-    h = spec.healthcheck
-    probe = (f"GET {h.http_path} on port {h.port}" if h.http_path
-             else "runs " + " ".join(h.command or ()))
-    notes.append(f"health check {probe}, every {h.interval} (B07)")
-    if spec.secrets:
-        notes.append("secrets mounted read-only at run time: " + ", ".join(
-            f"/run/secrets/{s}" for s in spec.secrets) + " (R13)")
-    limits = spec.limits
-    notes.append(f"limits: memory {limits.memory}, cpus {limits.cpus}, pids {limits.pids} "
-                 "(R07)")
-    notes.append(f"seccomp allows {spec.confinement.syscall_count} syscalls, the rest fail "
-                 "with EPERM (R04); an AppArmor profile confines files (R05)")
-    return notes
 
 
 def run_wizard(root: Path, profile: str, out: TextIO) -> WizardResult:

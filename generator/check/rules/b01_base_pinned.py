@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 
 def split_image(image: str) -> tuple[str, str | None, str | None]:
@@ -16,7 +18,7 @@ def split_image(image: str) -> tuple[str, str | None, str | None]:
     return name, tag, digest or None
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     earlier: set[str] = set()
     for stage in doc.stages:
         image = stage.base

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_value
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_value
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.rules.b01_base_pinned import split_image
 from generator.check.workloads import workloads
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         image = w.node.get("image")
         if image is None or "$" in str(image):

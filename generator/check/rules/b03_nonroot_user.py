@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.check.dfutil import final_instructions
-from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.documents import DockerfileDoc, Instruction
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 ROOT_NAMES = {"root", "0"}
 
 
-def last_user(doc: DockerfileDoc):
+def last_user(doc: DockerfileDoc) -> Instruction | None:
     users = [i for i in final_instructions(doc) if i.keyword == "USER"]
     return users[-1] if users else None
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     user = last_user(doc)

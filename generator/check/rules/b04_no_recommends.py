@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.check.dfutil import commands
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 from generator.check.rules.b04_apt_update_install import INSTALL
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for instr in doc.instructions:
         if instr.keyword != "RUN":
             continue

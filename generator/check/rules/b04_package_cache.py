@@ -9,10 +9,12 @@ count once the image's docker-clean hook (which deletes them) has been removed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from generator.check.dfutil import lineage
 from generator.check.documents import DockerfileDoc, Instruction, run_script
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
+from generator.check.shell import Command
 
 APT = {"apt-get", "apt", "aptitude"}
 DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
@@ -30,16 +32,16 @@ def mounted(instr: Instruction) -> set[str]:
     return targets
 
 
-def _removes(commands, path: str) -> bool:
+def _removes(commands: Iterable[Command], path: str) -> bool:
     return any(c.name == "rm" and any(a.rstrip("/*") == path or a.startswith(path + "/")
                                       for a in c.args) for c in commands)
 
 
-def _apt(commands, sub: str) -> bool:
+def _apt(commands: Iterable[Command], sub: str) -> bool:
     return any(c.name in APT and c.subcommand() == sub for c in commands)
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     clean_hook_removed = False

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.dfutil import commands, installed_packages
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if not ctx.package_pins:
         return
     for instr in doc.instructions:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 PIPE_TO_SHELL = re.compile(
     r"\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(-\S+\s+)?(/usr)?(/bin/)?(ba|da|z|k|a)?sh\b",
     re.IGNORECASE)
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for instr in doc.instructions:
         if instr.keyword == "RUN" and PIPE_TO_SHELL.search(instr.value):
             yield doc.find(instr, PIPE_TO_SHELL, "RUN pipes a downloaded script into a shell: "

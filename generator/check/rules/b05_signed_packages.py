@@ -9,10 +9,11 @@ exported, or set by ENV). A flag that is only text (`grep -- --allow-untrusted`)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from generator.check.dfutil import pairs
 from generator.check.documents import DockerfileDoc, run_script
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 from generator.check.shell import Command
 
 APT = {"apt-get", "apt", "aptitude"}
@@ -58,7 +59,7 @@ SETTINGS = [
      "trusts a host without TLS verification"),
 ]
 # Variables that turn verification off, and the values that do.
-VARIABLES = {
+VARIABLES: dict[str, Callable[[str], bool]] = {
     # git skips verification when this is set at all, whatever the value
     "GIT_SSL_NO_VERIFY": lambda v: True,
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip("'\"") == "0",
@@ -77,7 +78,7 @@ VARIABLES = {
 
 def command_breaches(cmd: Command) -> list[tuple[str, str]]:
     """(the word to point at, what it does) for each way this command skips verification."""
-    found = []
+    found: list[tuple[str, str]] = []
     for programs, options, what in OPTIONS:
         if cmd.name in programs:
             for arg in cmd.args:
@@ -91,15 +92,15 @@ def command_breaches(cmd: Command) -> list[tuple[str, str]]:
         words = [a for a in words if "=" in a or "[" in a or "::" in a]
     hit: set[str] = set()
     for word in words:
-        what = _setting(word)
-        if what:
-            found.append((word, what))
+        setting = _setting(word)
+        if setting:
+            found.append((word, setting))
             hit.add(word)
     if cmd.name not in WRITERS:  # `npm config set strict-ssl false`: one setting, two words
         for a, b in zip(words, words[1:], strict=False):
-            what = None if a in hit or b in hit else _setting(f"{a} {b}")
-            if what:
-                found.append((a, what))
+            pair = None if a in hit or b in hit else _setting(f"{a} {b}")
+            if pair:
+                found.append((a, pair))
     return found
 
 
@@ -120,7 +121,7 @@ def _is_option(arg: str, option: str) -> bool:
     return arg == option
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for instr in doc.instructions:
         if instr.keyword == "RUN":
             script = run_script(instr)

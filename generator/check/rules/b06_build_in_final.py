@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.dfutil import commands, lineage
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 BUILD = re.compile(
     r"^(?:go\s+build|mvn|\./mvnw|gradle|\./gradlew|cargo\s+build|javac|gcc|g\+\+|make\b|"
     r"dotnet\s+(?:build|publish)|(?:npm|yarn|pnpm)\s+(?:run\s+)?build)\b")
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     for stage in lineage(doc):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.dfutil import commands, installed_packages, lineage
 from generator.check.documents import DockerfileDoc, run_script
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 UNNEEDED = {
     "openssh-server": "an ssh server", "openssh": "an ssh server", "dropbear": "an ssh server",
@@ -17,7 +18,7 @@ UNNEEDED = {
 }
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     for instr in doc.instructions:  # any stage: a RUN already runs as the stage's USER

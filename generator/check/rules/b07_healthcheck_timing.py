@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Rule
+from generator.check.model import DOCKERFILE, Context, Hit, Rule
 
 NEEDED = ("interval", "timeout", "retries")
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for instr in doc.instructions:
         if instr.keyword != "HEALTHCHECK" or instr.value.strip().upper() == "NONE":
             continue

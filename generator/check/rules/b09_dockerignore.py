@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+from collections.abc import Iterator
 
 from generator.check.documents import TextDoc
-from generator.check.model import DOCKERIGNORE, Equivalents, Hit, Rule
+from generator.check.model import DOCKERIGNORE, Context, Equivalents, Hit, Rule
 
 # What must never reach the context, as sample paths (top level and nested).
 MUST_EXCLUDE = {
@@ -50,7 +51,7 @@ def excluded(rules: list[tuple[bool, str]], path: str) -> bool:
     return result
 
 
-def check(doc: TextDoc, ctx):
+def check(doc: TextDoc, ctx: Context) -> Iterator[Hit]:
     rules = _patterns(doc)
     missing = [what for what, paths in MUST_EXCLUDE.items()
                if not all(excluded(rules, p) for p in paths)]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.dfutil import pairs
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 from generator.check.secrets import points_to_file, secret_name, secret_value
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for instr in doc.instructions:
         if instr.keyword not in ("ENV", "ARG"):
             continue

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
 from generator.check.documents import DockerfileDoc, shell_words
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 SECRET_FILE = re.compile(
     r"^(\.env(\..+)?|.*\.(pem|key|p12|pfx)|id_(rsa|dsa|ecdsa|ed25519)(\.pub)?|\.npmrc|\.pypirc|"
     r"\.netrc|\.aws|\.ssh|\.docker|credentials(\.json)?|\.git-credentials|\.htpasswd)$")
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for instr in doc.instructions:
         if instr.keyword not in ("COPY", "ADD") or "from" in instr.flags():
             continue

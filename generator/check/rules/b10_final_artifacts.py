@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.dfutil import lineage
 from generator.check.documents import DockerfileDoc, shell_words
-from generator.check.model import DOCKERFILE, Rule
+from generator.check.model import DOCKERFILE, Context, Hit, Rule
 
 WHOLE = {".", "./", "*", "./*", ".git", ".git/"}
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     for stage in lineage(doc):

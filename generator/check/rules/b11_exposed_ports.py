@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 ADMIN_PORTS = {22: "ssh", 23: "telnet", 2375: "the Docker API", 2376: "the Docker API"}
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for instr in doc.instructions:
         if instr.keyword != "EXPOSE":
             continue

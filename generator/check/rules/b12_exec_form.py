@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.dfutil import final_instructions
-from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.documents import DockerfileDoc, Instruction
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 
-def _healthcheck_command(instr) -> str | None:
+def _healthcheck_command(instr: Instruction) -> str | None:
     """The command of `HEALTHCHECK [--opts] CMD …` (None for HEALTHCHECK NONE)."""
     match = re.match(r"(?:--\S+\s+)*CMD\s+(.*)$", instr.value.strip(), re.IGNORECASE | re.DOTALL)
     return match.group(1).strip() if match else None
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     for instr in final_instructions(doc):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Iterator
 
 from generator.check.dfutil import final_instructions
-from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.documents import DockerfileDoc, Instruction
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 SEVERAL = re.compile(
     r"supervisord|\bservice\s+\S+\s+start\b|\bsystemctl\b|/sbin/init\b|\brunsvdir\b|"
@@ -19,7 +20,7 @@ SHELLS = {"sh", "bash", "dash", "ash", "zsh", "ksh"}
 PROGRAMS = re.compile(r"^(supervisord|init|systemd|runsvdir|s6-svscan)$")
 
 
-def _shell_text(instr) -> str | None:
+def _shell_text(instr: Instruction) -> str | None:
     """What a shell would interpret: the shell form, or an exec form's `sh -c SCRIPT`.
 
     An exec form's arguments reach the program as they are (`&` is only a word), so only the
@@ -39,7 +40,7 @@ def _shell_text(instr) -> str | None:
     return program if PROGRAMS.match(program) else None
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     for instr in final_instructions(doc):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.check.dfutil import final_instructions, pairs
 from generator.check.documents import DockerfileDoc
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 REQUIRED = ("org.opencontainers.image.revision", "org.opencontainers.image.base.digest")
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     if doc.final is None:
         return
     have = {key.strip("\"'") for i in final_instructions(doc) if i.keyword == "LABEL"

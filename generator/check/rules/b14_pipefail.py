@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator
 
 from generator.check.dfutil import lineage
 from generator.check.documents import DockerfileDoc, Instruction, run_script
-from generator.check.model import DOCKERFILE, Equivalents, Rule
+from generator.check.model import DOCKERFILE, Context, Equivalents, Hit, Rule
 
 NOT_POSIX = {"pwsh", "powershell", "cmd"}
 HAS_PIPEFAIL = {"bash", "zsh", "ksh", "mksh", "ash", "busybox"}
@@ -38,7 +39,7 @@ def _pipefail(argv: list[str]) -> bool:
         for i, a in enumerate(argv))
 
 
-def check(doc: DockerfileDoc, ctx):
+def check(doc: DockerfileDoc, ctx: Context) -> Iterator[Hit]:
     for stage in doc.stages:
         shells = [i for s in lineage(doc, stage) for i in s.instructions if i.keyword == "SHELL"]
         for instr in stage.instructions:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_node, mapping
-from generator.check.model import DAEMON, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_node, mapping
+from generator.check.model import DAEMON, Context, Equivalents, Hit, Rule
 
 WANTED = {
     "icc": (False, "containers on the default bridge can talk to each other (icc)"),
@@ -12,7 +14,7 @@ WANTED = {
 }
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     node = doc.node
     missing = [why for key, (want, why) in WANTED.items() if node.get(key) is not want]
     if not node.get("userns-remap"):

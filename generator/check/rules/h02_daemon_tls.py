@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_item, seq
-from generator.check.model import DAEMON, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_item, seq
+from generator.check.model import DAEMON, Context, Equivalents, Hit, Rule
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     node = doc.node
     hosts = node.get("hosts")
     for i, host in enumerate(seq(hosts)):

@@ -7,15 +7,17 @@ service is shut down, so `DOCKER_CONTENT_TRUST=1` verifies nothing while looking
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from generator.check.model import PIPELINE, Equivalents, Hit, Rule
+from generator.check.documents import TextDoc
+from generator.check.model import PIPELINE, Context, Equivalents, Hit, Rule
 
 # Turned on in a shell (export/env/prefix) or a pipeline's env mapping (`KEY: "1"`).
 ENABLED = re.compile(r"""\bDOCKER_CONTENT_TRUST\s*[=:]\s*["']?(1|true)\b""", re.IGNORECASE)
 TRUST_COMMAND = re.compile(r"\bdocker\s+trust\s+(sign|inspect|key|signer|revoke)\b")
 
 
-def check(doc, ctx):
+def check(doc: TextDoc, ctx: Context) -> Iterator[Hit]:
     for number, text in doc.numbered():
         if text.lstrip().startswith("#"):  # a comment relies on nothing
             continue

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from generator.check.model import ANY, Equivalents, Rule
+from collections.abc import Iterable
+
+from generator.check.model import ANY, Context, Equivalents, Hit, Rule
 
 
-def _none(doc, ctx):
+def _none(doc: object, ctx: Context) -> Iterable[Hit]:
     return ()  # the checker reports these itself
 
 

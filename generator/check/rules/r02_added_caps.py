@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_item, get, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_item, get, seq
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 
-def _name(cap) -> str:
+def _name(cap: object) -> str:
     text = str(cap).upper()
     return text[4:] if text.startswith("CAP_") else text
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     allowed = {c.upper() for c in ctx.allowed_capabilities}
     for w in workloads(doc):
         added = w.node.get("cap_add") if w.compose else get(w.security(), "capabilities", "add")

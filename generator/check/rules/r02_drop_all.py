@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, get, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key, get, seq
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if w.compose:
             dropped = [str(c).upper() for c in seq(w.node.get("cap_drop"))]

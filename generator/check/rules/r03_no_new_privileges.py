@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import security_opts, workloads
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if w.compose:
             on = [v for _, k, v in security_opts(w.node) if k == "no-new-privileges"]

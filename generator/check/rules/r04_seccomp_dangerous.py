@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_item, mapping, seq
-from generator.check.model import SECCOMP, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_item, mapping, seq
+from generator.check.model import SECCOMP, Context, Equivalents, Hit, Rule
 from generator.check.rules.r04_seccomp_default import ALLOWING
 
 # Calls that reach outside the container: mounts, namespaces, other processes' memory,
@@ -18,7 +20,7 @@ lookup_dcookie iopl ioperm vm86 vm86old uselib nfsservctl syslog
 """.split())
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if str(doc.node.get("defaultAction")) in ALLOWING:
         return  # TS-R04.2 reports the profile as a whole
     for rule in seq(doc.node.get("syscalls")):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_node, at_value
-from generator.check.model import SECCOMP, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_node, at_value
+from generator.check.model import SECCOMP, Context, Equivalents, Hit, Rule
 
 ALLOWING = {"SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE"}
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     action = doc.node.get("defaultAction")
     if action is None:
         yield at_node(doc.node, "the profile has no defaultAction")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, get, mapping, pod_metadata
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key, get, mapping, pod_metadata
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import security_opt_hit, security_opts, workloads
 
 ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.family == COMPOSE:
         for w in workloads(doc):
             for i, key, value in security_opts(w.node):

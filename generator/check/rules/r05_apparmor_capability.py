@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.apparmor_util import rule_lines
-from generator.check.model import APPARMOR, Hit, Rule
+from generator.check.documents import TextDoc
+from generator.check.model import APPARMOR, Context, Hit, Rule
 
 WILDCARD = re.compile(r"^(?:audit\s+)?(?:allow\s+)?capability\s*,")
 
 
-def check(doc, ctx):
+def check(doc: TextDoc, ctx: Context) -> Iterator[Hit]:
     for line, column, text in rule_lines(doc):
         if WILDCARD.match(text):
             yield Hit(line, column, "`capability,` allows every capability the container keeps")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.apparmor_util import HEADER, rule_lines
-from generator.check.model import APPARMOR, Hit, Rule
+from generator.check.documents import TextDoc
+from generator.check.model import APPARMOR, Context, Hit, Rule
 
 DENY = re.compile(r"^(?:audit\s+)?deny\b")
 
 
-def check(doc, ctx):
+def check(doc: TextDoc, ctx: Context) -> Iterator[Hit]:
     lines = list(rule_lines(doc))
     if lines and not any(DENY.match(text) for _, _, text in lines):
         first = next(((l, c) for l, c, t in lines if HEADER.match(t)), lines[0][:2])

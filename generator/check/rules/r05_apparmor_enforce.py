@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.check.apparmor_util import HEADER, rule_lines
-from generator.check.model import APPARMOR, Hit, Rule
+from generator.check.documents import TextDoc
+from generator.check.model import APPARMOR, Context, Hit, Rule
 
 
-def check(doc, ctx):
+def check(doc: TextDoc, ctx: Context) -> Iterator[Hit]:
     for line, column, text in rule_lines(doc):
         match = HEADER.match(text)
         if match and match.group("flags"):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from generator.check.apparmor_util import rule_lines
-from generator.check.model import APPARMOR, Hit, Rule
+from generator.check.documents import TextDoc
+from generator.check.model import APPARMOR, Context, Hit, Rule
 
 ALLOWS = re.compile(r"^(?:audit\s+)?(?:allow\s+)?(?P<what>mount|remount|pivot_root)\b")
 
 
-def check(doc, ctx):
+def check(doc: TextDoc, ctx: Context) -> Iterator[Hit]:
     for line, column, text in rule_lines(doc):
         match = ALLOWS.match(text)
         if match:

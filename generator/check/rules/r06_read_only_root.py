@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, is_true
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key, is_true
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         where, key = (w.node, "read_only") if w.compose else (w.security(),
                                                               "readOnlyRootFilesystem")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, get, mapping
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, YamlMap, at_key, get, mapping
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 
-def _compose_missing(service: dict) -> list[str]:
+def _compose_missing(service: YamlMap) -> list[str]:
     limits = mapping(get(service, "deploy", "resources", "limits"))
     missing = []
     if "mem_limit" not in service and "memory" not in limits:
@@ -19,7 +21,7 @@ def _compose_missing(service: dict) -> list[str]:
     return missing
 
 
-def _k8s_missing(container: dict) -> list[str]:
+def _k8s_missing(container: YamlMap) -> list[str]:
     resources = mapping(container.get("resources"))
     missing = []
     for group in ("limits", "requests"):
@@ -28,7 +30,7 @@ def _k8s_missing(container: dict) -> list[str]:
     return missing
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         missing = _compose_missing(w.node) if w.compose else _k8s_missing(w.node)
         if missing:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, at_value, get, mapping
-from generator.check.model import COMPOSE, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, YamlMap, at_key, at_value, get, mapping
+from generator.check.model import COMPOSE, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 # Drivers that keep logs on the host's disk. The others send them elsewhere (journald, syslog,
@@ -11,7 +13,7 @@ from generator.check.workloads import workloads
 _LOCAL_DRIVERS = ("json-file", "local")
 
 
-def _problem(service: dict) -> str | None:
+def _problem(service: YamlMap) -> str | None:
     logging = mapping(service.get("logging"))
     driver = str(logging.get("driver", "json-file"))
     if driver not in _LOCAL_DRIVERS or driver == "local":
@@ -25,7 +27,7 @@ def _problem(service: dict) -> str | None:
     return None
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if not w.compose:
             continue

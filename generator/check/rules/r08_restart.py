@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from generator.check.documents import at_key, at_value, get, mapping
-from generator.check.model import COMPOSE, Equivalents, Rule
+from generator.check.documents import YamlDoc, at_key, at_value, get, mapping
+from generator.check.model import COMPOSE, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         policy = mapping(get(w.node, "deploy", "restart_policy"))
         if policy:

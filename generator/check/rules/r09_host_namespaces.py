@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, is_true
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key, is_true
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 COMPOSE_KEYS = {"network_mode": "network", "pid": "PID", "ipc": "IPC", "uts": "UTS",
@@ -11,7 +13,7 @@ COMPOSE_KEYS = {"network_mode": "network", "pid": "PID", "ipc": "IPC", "uts": "U
 K8S_KEYS = {"hostNetwork": "network", "hostPID": "PID", "hostIPC": "IPC", "hostUsers": None}
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.family == COMPOSE:
         for w in workloads(doc):
             for key, what in COMPOSE_KEYS.items():
@@ -23,9 +25,10 @@ def check(doc, ctx):
         if seen:
             break
         seen = True  # the namespaces are the pod's: report them once
-        for key, what in K8S_KEYS.items():
-            if what and is_true(w.pod.get(key)):
-                yield at_key(w.pod, key, f"the pod shares the host's {what} namespace ({key})")
+        for key, namespace in K8S_KEYS.items():
+            if namespace and is_true(w.pod.get(key)):
+                yield at_key(w.pod, key, f"the pod shares the host's {namespace} namespace "
+                                         f"({key})")
 
 
 RULE = Rule(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_item, at_key, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_item, at_key, seq
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 ADMIN = {22: "ssh", 23: "telnet", 2375: "the Docker API", 2376: "the Docker API"}
 
 
-def _published(item) -> tuple[str, str]:
+def _published(item: object) -> tuple[str, str]:
     """(host part, container part) of a compose port, short or long syntax."""
     if isinstance(item, dict):
         return str(item.get("published", "")), str(item.get("target", ""))
@@ -21,7 +23,7 @@ def _published(item) -> tuple[str, str]:
     return host, parts[1]
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if w.compose:
             ports = w.node.get("ports")

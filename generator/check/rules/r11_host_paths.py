@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_item, at_key, get, mapping, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_item, at_key, get, mapping, seq
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import compose_volumes, workloads
 from generator.values import normal_path
 
@@ -30,7 +32,7 @@ def sensitive(path: str) -> str | None:
     return None
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.family == COMPOSE:
         for w in workloads(doc):
             volumes = w.node.get("volumes")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_item, is_true, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_item, is_true, seq
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import compose_volumes, workloads
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if w.compose:
             volumes = w.node.get("volumes")

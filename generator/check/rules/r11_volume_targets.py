@@ -9,9 +9,10 @@ filesystem or not. A read-only configuration folder (/etc/app:ro) is fine.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
-from generator.check.documents import at_item, is_true, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from generator.check.documents import YamlDoc, YamlMap, at_item, is_true, seq
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 from generator.values import SYSTEM_DIRS
 
@@ -41,7 +42,7 @@ def unsafe(path: str, read_only: bool) -> str | None:
     return None if read_only else f"it makes part of the image's {folder} writable"
 
 
-def _compose_targets(service: dict):
+def _compose_targets(service: YamlMap) -> Iterator[tuple[int, str, bool]]:
     """(index, target, read-only) of each compose volume, short or long syntax."""
     for i, item in enumerate(seq(service.get("volumes"))):
         if isinstance(item, dict):
@@ -52,7 +53,7 @@ def _compose_targets(service: dict):
             yield i, parts[1] if len(parts) > 1 else parts[0], "ro" in options
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if w.compose:
             items = w.node.get("volumes")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, at_value
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key, at_value
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.rules.r12_run_as_non_root import as_int
 from generator.check.workloads import workloads
 
 LOWEST = 10000
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if w.compose:
             user, _, group = str(w.node.get("user", "")).partition(":")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from generator.check.documents import at_key, at_value, is_true
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from generator.check.documents import YamlDoc, at_key, at_value, is_true
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     for w in workloads(doc):
         if w.compose:
             user = w.node.get("user")
@@ -33,7 +34,7 @@ def check(doc, ctx):
             yield w.here(f"{w.name} sets neither runAsNonRoot: true nor a non-zero runAsUser")
 
 
-def as_int(value) -> int | None:
+def as_int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from generator.check.documents import at_item, at_key, mapping, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Hit, Rule
+from generator.check.documents import YamlDoc, YamlMap, at_item, at_key, mapping, seq
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.secrets import literal_secret
 from generator.check.workloads import workloads
 
@@ -13,7 +15,7 @@ INTERPOLATED = re.compile(r"^\$\{?\w")  # compose: ${DB_PASSWORD} comes from the
 DEPENDENT = re.compile(r"^\$\(\w+\)$")  # Kubernetes: $(OTHER_VAR), another variable
 
 
-def _compose_env(service: dict):
+def _compose_env(service: YamlMap) -> Iterator[tuple[Hit, str, Any]]:
     env = service.get("environment")
     if isinstance(env, dict):
         for key, value in env.items():
@@ -24,7 +26,7 @@ def _compose_env(service: dict):
             yield at_item(env, i), key, value if sep else None
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.kind == "ConfigMap":
         yield from _config_map(doc)
         return
@@ -44,7 +46,7 @@ def check(doc, ctx):
                                                 "value in the manifest")
 
 
-def _config_map(doc):
+def _config_map(doc: YamlDoc) -> Iterator[Hit]:
     name = mapping(doc.node.get("metadata")).get("name", "?")
     data = mapping(doc.node.get("data"))
     for key, value in data.items():

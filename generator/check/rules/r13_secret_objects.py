@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key
-from generator.check.model import KUBERNETES, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key
+from generator.check.model import KUBERNETES, Context, Hit, Rule
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.kind != "Secret":
         return
     for key in ("data", "stringData"):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.check.documents import YamlDoc, at_key, get, mapping, pod_metadata, pod_spec, seq
-from generator.check.model import COMPOSE, KUBERNETES, Equivalents, Rule
+from generator.check.model import COMPOSE, KUBERNETES, Context, Equivalents, Hit, Rule
 from generator.check.workloads import workloads
 
 
@@ -30,7 +32,7 @@ def _types(policy: YamlDoc) -> set[str]:
     return types
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.family == COMPOSE:
         for w in workloads(doc):
             if "networks" not in w.node and "network_mode" not in w.node:

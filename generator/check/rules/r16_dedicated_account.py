@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, at_value, pod_spec
-from generator.check.model import KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key, at_value, pod_spec
+from generator.check.model import KUBERNETES, Context, Equivalents, Hit, Rule
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     spec = pod_spec(doc)
     if spec is None:
         return

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, get, is_true, pod_spec
-from generator.check.model import KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+from typing import Any
+
+from generator.check.documents import YamlDoc, at_key, get, is_true, pod_spec
+from generator.check.model import KUBERNETES, Context, Equivalents, Hit, Rule
 
 
-def _account_automount(doc, name: str):
+def _account_automount(doc: YamlDoc, name: str) -> Any:
     for other in doc.bundle:
         if other.kind == "ServiceAccount" and \
                 str(get(other.node, "metadata", "name")) == name and \
@@ -16,7 +19,7 @@ def _account_automount(doc, name: str):
     return None
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     spec = pod_spec(doc)
     if spec is None:
         return

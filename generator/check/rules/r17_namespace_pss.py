@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, at_value, mapping
-from generator.check.model import KUBERNETES, Equivalents, Rule
+from collections.abc import Iterator
+
+from generator.check.documents import YamlDoc, at_key, at_value, mapping
+from generator.check.model import KUBERNETES, Context, Equivalents, Hit, Rule
 
 LABEL = "pod-security.kubernetes.io/enforce"
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.kind != "Namespace":
         return
     metadata = mapping(doc.node.get("metadata"))

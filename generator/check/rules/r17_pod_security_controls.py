@@ -4,9 +4,20 @@ SELinux options and, under restricted, the volume types."""
 
 from __future__ import annotations
 
-from generator.check.documents import at_key, at_value, get, mapping, pod_templates, seq
-from generator.check.model import KUBERNETES, Equivalents, Rule
-from generator.check.workloads import workloads
+from collections.abc import Iterator
+
+from generator.check.documents import (
+    YamlDoc,
+    YamlMap,
+    at_key,
+    at_value,
+    get,
+    mapping,
+    pod_templates,
+    seq,
+)
+from generator.check.model import KUBERNETES, Context, Equivalents, Hit, Rule
+from generator.check.workloads import Workload, workloads
 
 # The baseline level's safe sysctls, each with the Kubernetes version that allows it.
 SAFE_SYSCTLS = {
@@ -25,7 +36,7 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 HOOKS = ("postStart", "preStop")
 
 
-def _handlers(container: dict):
+def _handlers(container: YamlMap) -> Iterator[tuple[str, YamlMap]]:
     """(where, handler) for every probe and lifecycle hook of a container."""
     for probe in PROBES:
         yield probe, mapping(container.get(probe))
@@ -34,7 +45,7 @@ def _handlers(container: dict):
         yield f"lifecycle.{hook}", mapping(lifecycle.get(hook))
 
 
-def _container_hits(w):
+def _container_hits(w: Workload) -> Iterator[Hit]:
     for where, handler in _handlers(w.node):
         for action in ("httpGet", "tcpSocket"):
             target = mapping(handler.get(action))
@@ -50,7 +61,7 @@ def _container_hits(w):
         yield at_key(security, "windowsOptions", f"{w.name} runs as a Windows host process")
 
 
-def _selinux_hits(where: dict, owner: str):
+def _selinux_hits(where: YamlMap, owner: str) -> Iterator[Hit]:
     options = mapping(where.get("seLinuxOptions"))
     kind = options.get("type")
     if kind not in (None, "") and str(kind) not in SELINUX_TYPES and \
@@ -63,7 +74,7 @@ def _selinux_hits(where: dict, owner: str):
             yield at_value(options, key, f"{owner}: seLinuxOptions.{key} is set")
 
 
-def _pod_hits(spec: dict):
+def _pod_hits(spec: YamlMap) -> Iterator[Hit]:
     security = mapping(spec.get("securityContext"))
     for item in seq(security.get("sysctls")):
         name = str(mapping(item).get("name", ""))
@@ -82,7 +93,7 @@ def _pod_hits(spec: dict):
                              f"{source} volume, which restricted does not allow")
 
 
-def check(doc, ctx):
+def check(doc: YamlDoc, ctx: Context) -> Iterator[Hit]:
     if doc.family != KUBERNETES:
         return
     for pod in pod_templates(doc):
