@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_OUT ?= out/demo
 
+# Python may keep bytecode and pytest its rewritten test modules: collection then costs a
+# quarter of the CPU on the second run (a shell that sets PYTHONDONTWRITEBYTECODE pays it always).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: setup setup-test demo test test-fast lint engine bench clean
 
 $(BIN)/tightship: pyproject.toml
