@@ -8,7 +8,8 @@ import pytest
 from cli_support import copy_example, run_cli
 
 from generator.engine.learn import learned_rules, parse_trace
-from generator.render.seccomp_groups import START_GROUP, allowed_names, load_groups
+from generator.render.seccomp_groups import START_GROUP, load_groups
+from generator.render.syscall_rules import allowed_names
 
 TRACE = """\
 12    execve("/app/hello-go", ["/app/hello-go"], 0x7ffc /* 3 vars */) = 0

@@ -12,7 +12,8 @@ from cli_support import EXAMPLE_NAMES, EXAMPLES, REPO, copy_example, run_cli, ru
 
 from generator.errors import UserError
 from generator.render.pipeline import load_spec, render_service
-from generator.render.seccomp_groups import allowed_names, load_groups
+from generator.render.seccomp_groups import load_groups
+from generator.render.syscall_rules import allowed_names
 
 pyseccomp = pytest.importorskip("pyseccomp")
 
