@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from generator import compose_digest
 from generator.check import discover as discovery
 from generator.check.bundles import Deployments, deployments
 from generator.check.documents import at_node, misshapen
@@ -67,7 +68,9 @@ class SelfCheckError(TightshipError):
 def _parse(src: Source) -> None:
     """src.docs from its text, read without positions where a second read can give them."""
     if src.findings or src.kind is None:
-        if src.kind is None and not src.findings and src.explicit:
+        # a digest override names only images; compose.yaml beside it holds what is judged
+        if src.kind is None and not src.findings and src.explicit and \
+                not compose_digest.is_override(src.name, src.text):
             failed(src, "not a Dockerfile, .dockerignore, compose file, Kubernetes "
                         "manifest, seccomp or AppArmor profile, or daemon.json")
         return
