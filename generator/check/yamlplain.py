@@ -22,7 +22,7 @@ class Unsupported(Exception):
     """A node this builder does not build as PyYAML's constructor does."""
 
 
-def memoized_resolver(loader_class: type) -> type:
+def memoized_resolver(loader_class: Any) -> Any:
     """`loader_class` whose plain scalars' tags are resolved once per distinct text."""
     resolved: dict[str, str] = {}
     base_resolve = loader_class.resolve
@@ -33,9 +33,9 @@ def memoized_resolver(loader_class: type) -> type:
             if tag is None:
                 if len(resolved) >= _MAX_RESOLVED:
                     resolved.clear()
-                tag = resolved[value] = base_resolve(self, kind, value, implicit)
+                tag = resolved[value] = str(base_resolve(self, kind, value, implicit))
             return tag
-        return base_resolve(self, kind, value, implicit)
+        return str(base_resolve(self, kind, value, implicit))
 
     return type(loader_class.__name__, (loader_class,), {"resolve": resolve})
 
