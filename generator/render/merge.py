@@ -10,8 +10,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-import merge3
-
 INLINE, REJ = "inline", "rej"
 CONFLICT_MODES = (INLINE, REJ)
 DISK, LAST, THIS = "on disk", "last render", "this render"
@@ -46,6 +44,8 @@ def merge_text(name: str, base: str | None, current: str, rendered: str,
     if mode not in CONFLICT_MODES:
         raise ValueError(f"conflict mode {mode!r}")
     o, a, b = _lines(base), _lines(current), _lines(rendered)
+    import merge3  # only `update` and `render --check` merge: a plain render never loads it
+
     m = merge3.Merge3(o, a, b)
     regions = m.merge_regions()
     if base is None:
