@@ -311,10 +311,13 @@ ensure_image() {
     log "$ref pushed: $have"
 }
 
-# What `mvn package` of a plain jar needs: the lifecycle's plugins (resources, compiler,
-# surefire, jar, install).
+# What `mvn package` of the Java example needs: the lifecycle's plugins (resources, compiler,
+# surefire, jar, install), the shade plugin that makes its one runnable jar, and its dependency
+# (Jackson databind, with jackson-core and jackson-annotations). The package list is part of the
+# image's cache key (ensure_image), so adding one rebuilds a cached stand-in.
 MAVEN_PACKAGES=openjdk-21-jdk-headless,maven,libmaven-resources-plugin-java,libmaven-compiler-plugin-java
 MAVEN_PACKAGES+=,libsurefire-java,libmaven-jar-plugin-java,libmaven-install-plugin-java
+MAVEN_PACKAGES+=,libmaven-shade-plugin-java,libjackson2-databind-java
 MAVEN_PACKAGES+=,ca-certificates
 PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 GO_ENV=(--change 'ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
@@ -346,6 +349,11 @@ ensure_image eclipse-temurin 21-jre debian trixie openjdk-21-jre-headless,ca-cer
     --change "$PATH_ENV" --change 'ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64' \
     --change 'CMD ["jshell"]'
 
+# Tools the engine tests run that Debian 12 lacks: cosign (a real signature verifier for the
+# gate's H03 step), skopeo (its sigstore fallback) and podman 5 (its Quadlet generator).
+ensure_image tightship-ci/tools trixie debian trixie cosign,skopeo,podman,ca-certificates \
+    --change "$PATH_ENV" --change 'CMD ["bash"]'
+
 ensure_image python 3.11-slim-bookworm debian bookworm python3,python3-venv,python-is-python3,ca-certificates \
     --change "$PATH_ENV" --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
 ensure_image node 18-bookworm-slim debian bookworm nodejs,npm,ca-certificates \
@@ -374,7 +382,7 @@ for ref in python:3.13-slim-trixie node:24-trixie-slim golang:1.25-trixie \
            distroless/static-debian13:nonroot debian:trixie-slim \
            maven:3.9-eclipse-temurin-21 eclipse-temurin:21-jre \
            python:3.11-slim-bookworm node:18-bookworm-slim golang:1.19-bookworm \
-           distroless/static-debian12:nonroot debian:bookworm-slim; do
+           distroless/static-debian12:nonroot debian:bookworm-slim tightship-ci/tools:trixie; do
     printf '    %-50s %s\n' "$REGISTRY/$ref" "$(manifest_digest "${ref%%:*}" "${ref#*:}")"
 done
 log "ready (dockerd log: $DOCKERD_LOG, registry log: $REGISTRY_LOG)"

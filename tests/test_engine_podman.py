@@ -6,6 +6,7 @@ the unit is not handed to systemd: the test reads the unit file and turns each [
 setting into the `podman run` option Quadlet would pass (tests/quadlet_support.py), builds the
 image with the generated Dockerfile on the Docker engine, loads it into Podman, runs it, and
 reads /proc/PID/status and mountinfo of the container's process from the host.
+test_engine_quadlet_generator.py checks these flags against Podman 5's real generator.
 """
 
 from __future__ import annotations

@@ -71,7 +71,8 @@ def _gate(tmp_path: Path, signature: str, stubs=("cosign", "notation", "docker")
     # only the stubs, the venv's tightship and the shell's own tools: no real docker or cosign
     system = tmp_path / "system"
     system.mkdir()
-    for tool in ("sh", "sed", "head", "git", "mktemp", "printf", "basename", "cat", "rm"):
+    for tool in ("sh", "sed", "head", "git", "mktemp", "printf", "basename", "cat", "rm",
+                 "base64", "tr"):
         if shutil.which(tool):
             (system / tool).symlink_to(shutil.which(tool))
     path = f"{_stubs(tmp_path, stubs)}:{Path(sys.executable).parent}:{system}"
@@ -106,6 +107,36 @@ def test_cosign_public_key_is_written_as_pem(tmp_path):
     assert proc.returncode == 0, proc.stderr
     words = argv(log, "cosign")
     assert words[:2] == ["verify", "--key"] and words[3] == _ref()
+
+
+def test_without_a_transparency_log_cosign_skips_only_the_log(tmp_path):
+    proc, log, _ = _gate(tmp_path, "{method: cosign-key, key_file: cosign.pub, "
+                                   "transparency_log: false}", stubs=("cosign", "skopeo", "docker"))
+    assert proc.returncode == 0, proc.stderr
+    assert argv(log, "cosign") == ["verify", "--key", "cosign.pub", "--insecure-ignore-tlog=true",
+                                   _ref()]
+    assert argv(log, "skopeo") is None  # cosign, when present, is the verifier
+
+
+def test_without_cosign_skopeo_verifies_by_repository_and_digest(tmp_path):
+    key = tmp_path / "cosign.pub"
+    key.write_text("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n")
+    proc, log, _ = _gate(tmp_path, f"{{method: cosign-key, key_file: '{key}', "
+                                   "transparency_log: false}", stubs=("skopeo", "docker"))
+    assert proc.returncode == 0, proc.stderr
+    image = load_profile("default").images["python-3.13"]
+    words = argv(log, "skopeo")
+    assert words[0] == "--policy" and words[-3:-1] == [
+        "--quiet", f"docker://{image.ref.full_name}@{image.digest}"]
+    assert argv(log, "docker") is not None  # verified, then built
+
+
+def test_without_cosign_or_skopeo_the_gate_fails_closed(tmp_path):
+    proc, log, _ = _gate(tmp_path, "{method: cosign-key, key_file: cosign.pub, "
+                                   "transparency_log: false}", stubs=("docker",))
+    assert proc.returncode == 1
+    assert f"neither cosign nor skopeo is installed, so the signature of {_ref()}" in proc.stderr
+    assert argv(log, "docker") is None
 
 
 def test_cosign_keyless_names_identity_and_issuer(tmp_path):
@@ -199,6 +230,9 @@ def test_no_digest_from_the_registry_fails(tmp_path):
     ("{method: cosign-key, public_key: 'abc; rm -rf /'}",
      "images.python-3.13.signature.public_key", "is not valid"),
     ("{method: sigstore}", "images.python-3.13.signature.method", "is not one of"),
+    ("{method: notation, trust_policy: p, transparency_log: false}",
+     "images.python-3.13.signature.transparency_log",
+     "'transparency_log' does not apply to method notation"),
 ])
 def test_bad_signature_is_one_line_exit_2(tmp_path, signature, field, message):
     service = copy_example("python", tmp_path)
@@ -234,6 +268,9 @@ def test_deploy_digest_writes_the_overlay_without_drift(tmp_path):
                      "--digest", digest, cwd=service)
     assert result.code == 0, result.err
     assert run_cli("render", "--check", cwd=service).code == 0  # the overlay is not drift
+    override = (service / "compose.digest.yaml").read_text()
+    assert f"  hello-python:\n    image: 127.0.0.1:5000/gate/hello@{digest}\n" in override
+    assert run_cli("check", str(service)).code == 0  # an override, not a bare service
     kubectl = shutil.which("kubectl")
     assert kubectl, "kubectl is not installed (it builds the kustomization)"
     built = subprocess.run([kubectl, "kustomize", str(service / "k8s-deploy")],
@@ -255,3 +292,16 @@ def test_deploy_digest_refuses_a_bad_digest(tmp_path):
                      cwd=service)
     assert result.code == 2 and "--digest" in result.err
     assert not (service / "k8s-deploy").exists()
+    assert not (service / "compose.digest.yaml").exists()
+
+
+def test_a_compose_file_shaped_otherwise_is_judged(tmp_path):
+    service = copy_example("python", tmp_path)
+    assert run_cli("render", "--force", cwd=service).code == 0
+    digest = "sha256:" + "c" * 64
+    assert run_cli("deploy-digest", "--image", "gate/hello:1", "--digest", digest,
+                   cwd=service).code == 0
+    override = service / "compose.digest.yaml"
+    override.write_text(override.read_text() + "    privileged: true\n")
+    result = run_cli("check", str(service))
+    assert result.code == 1 and "compose.digest.yaml" in result.out

@@ -10,6 +10,7 @@ import json
 import os
 import re
 
+from generator import compose_digest
 from generator.check.model import (
     APPARMOR,
     COMPOSE,
@@ -87,6 +88,8 @@ def kind_of(name: str, text: str) -> str | None:
         return APPARMOR if APPARMOR_SNIFF.search(text) else None
     if kind == "yaml":
         lower = os.path.basename(name).lower()
+        if compose_digest.is_override(name, text):
+            return None  # the image by digest over compose.yaml, which check judges
         if lower.startswith(("compose", "docker-compose")):
             return COMPOSE
         if re.search(r"^apiVersion\s*:", text, re.MULTILINE) and \

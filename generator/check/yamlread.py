@@ -13,7 +13,6 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.check.read import MAX_FLOW_DEPTH, ParseFailure, flow_depth, parse_trouble
-from generator.check.yamlplain import Unsupported, load_plain, memoized_resolver
 
 
 def _yaml() -> YAML:
@@ -66,7 +65,7 @@ def _plain_loader() -> Any:
             return int(text, 10)
 
         Loader.add_constructor("tag:yaml.org,2002:int", integer)
-        _PLAIN_LOADER = memoized_resolver(Loader)
+        _PLAIN_LOADER = Loader
     return _PLAIN_LOADER
 
 
@@ -76,14 +75,15 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
     why."""
     import yaml
 
+    from generator.check.yamlplain import build_documents
+
+    loader = _plain_loader()
     try:
-        return load_plain(text, _plain_loader())
-    except Unsupported:
+        return build_documents(text, loader)
+    except Exception:  # Unusual, or what libyaml refuses: PyYAML's own loader decides
         pass
-    except Exception:
-        return None
     try:
-        return [d for d in yaml.load_all(text, Loader=_plain_loader()) if d is not None]
+        return [d for d in yaml.load_all(text, Loader=loader) if d is not None]
     except Exception:
         return None
 

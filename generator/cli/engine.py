@@ -61,10 +61,26 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
+    if args.seccomp_command == "explain":
+        return cmd_seccomp_explain(args, out)
+    return cmd_seccomp_learn(args, out)
+
+
+def cmd_seccomp_explain(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.profiles import load_profile
+    from generator.render.seccomp_explain import explain
+    from generator.render.confinement import profile_groups
+
+    lines = explain(profile_groups(load_profile(args.profile)), args.syscalls)
+    out.write("".join(f"{line}\n" for line in lines))
+    return 0
+
+
+def cmd_seccomp_learn(args: argparse.Namespace, out: TextIO) -> int:
     from generator.engine.learn import learn
+    from generator.render.confinement import profile_groups, runtime_groups
     from generator.render.pipeline import load_spec
     from generator.render.profiles import load_profile
-    from generator.render.seccomp_groups import profile_groups, runtime_groups
     from generator.render.writer import atomic_write
 
     profile = load_profile(args.profile)
@@ -100,13 +116,14 @@ def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_deploy_digest(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.render.deploy_digest import write_overlay
+    from generator.render.deploy_digest import write_deployments
     from generator.render.pipeline import load_spec
 
     answers_path = Path(args.answers)
     spec, _ = load_spec(answers_path, args.profile)
-    path = write_overlay(spec, Path(args.out) if args.out else answers_path.parent,
-                         args.image, args.digest)
-    print(f"   wrote  {path}: {spec.run.image.repository} -> {args.image}@{args.digest}",
-          file=out)
+    paths = write_deployments(spec, Path(args.out) if args.out else answers_path.parent,
+                              args.image, args.digest)
+    for path in paths:
+        print(f"   wrote  {path}: {spec.run.image.repository} -> {args.image}@{args.digest}",
+              file=out)
     return 0

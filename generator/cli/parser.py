@@ -97,10 +97,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="write nothing; exit 1 if any digest moved")
 
     deploy = commands.add_parser(
-        "deploy-digest", help="point the Kubernetes deployment at a pushed image's digest",
+        "deploy-digest",
+        help="point the Kubernetes and compose deployments at a pushed image's digest",
         description="Write k8s-deploy/kustomization.yaml: an overlay of k8s/ whose images: "
-                    "entry names the pushed image by digest (kubectl apply -k k8s-deploy). "
-                    "render never writes it, so it is never drift.")
+                    "entry names the pushed image by digest (kubectl apply -k k8s-deploy), and "
+                    "compose.digest.yaml: a compose override whose image: does the same "
+                    "(docker compose -f compose.yaml -f compose.digest.yaml up). "
+                    "render never writes them, so they are never drift.")
     deploy.add_argument("--answers", default="tightship.yaml", help="the answers file")
     deploy.add_argument("--profile", default="default", help="built-in name or profile path")
     deploy.add_argument("--out", help="the output folder (default: the answers' folder)")
@@ -121,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--format", choices=("text", "json"), default="text")
 
     seccomp = commands.add_parser(
-        "seccomp", help="seccomp profile tools (learn)",
+        "seccomp", help="seccomp profile tools (learn, explain)",
         description="Tools for the service's seccomp profile.")
     seccomp_commands = seccomp.add_subparsers(dest="seccomp_command", metavar="SUBCOMMAND",
                                               required=True)
@@ -148,6 +151,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="the image's runtime, when there is no answers file")
     learn.add_argument("--out", default="seccomp.learned.json", metavar="FILE",
                        help="where to write the profile (default: seccomp.learned.json)")
+    explain = seccomp_commands.add_parser(
+        "explain", help="say why syscalls are left out, restricted or allowed",
+        description="Print the reasons the profile's syscall groups give: why each dangerous "
+                    "call is never allowed by a group, and why a call is allowed only with "
+                    "argument conditions or answered with an error. With SYSCALL names, say "
+                    "how each one is handled.")
+    explain.add_argument("syscalls", nargs="*", metavar="SYSCALL",
+                         help="only these syscalls (default: every one left out or restricted)")
+    explain.add_argument("--profile", default="default", metavar="NAME|PATH",
+                         help="the profile whose syscall groups are read (default: default)")
 
     new = commands.add_parser(
         "new", help="answer questions in a terminal; write tightship.yaml and the files",

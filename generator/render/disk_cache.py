@@ -36,7 +36,7 @@ def content_key(kind: str, *parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def read_json(name: str) -> Any | None:
+def read_json(name: str) -> Any:
     """The entry `name`, or None when there is none or it does not read."""
     try:
         return json.loads((cache_dir() / name).read_text(encoding="utf-8"))

@@ -50,7 +50,7 @@ def cached_groups(folder: Path, build: Callable[[], GroupSet]) -> GroupSet:
     return groups
 
 
-def _to_json(groups: GroupSet) -> dict:
+def _to_json(groups: GroupSet) -> dict[str, Any]:
     return {"groups": [asdict(g) for g in groups.groups.values()],
             "special": [asdict(s) for s in groups.special.values()],
             "dangerous": groups.dangerous,
@@ -62,7 +62,7 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def _from_json(data: dict, folder: str) -> GroupSet:
+def _from_json(data: dict[str, Any], folder: str) -> GroupSet:
     groups = {g["name"]: Group(g["name"], g["description"], g["file"], _tuples(g["syscalls"]))
               for g in data["groups"]}
     special = {s["name"]: Special(s["name"], s["group"], s["why"], _tuples(s["args"]),

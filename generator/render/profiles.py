@@ -176,7 +176,7 @@ def _merge(parent: Any, child: Any, key: str | None = None) -> Any:
     return copy.deepcopy(child)
 
 
-def _build(data: dict, layers: list[Layer], source: str) -> Profile:
+def _build(data: dict[str, Any], layers: list[Layer], source: str) -> Profile:
     allowed = list(data["allowed_registries"])
     images: dict[str, BaseImage] = {}
     for key, entry in data["images"].items():
@@ -215,9 +215,14 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
                        layers, ["images", key, "ref"])
         return chosen
 
+    def run_image(runtime: str, version: str) -> BaseImage:
+        chosen = image(runtime, version, "run")
+        assert chosen is not None  # the schema requires every version to name its run image
+        return chosen
+
     runtimes = {
         runtime: {str(version): RuntimeImages(build=image(runtime, version, "build"),
-                                              run=image(runtime, version, "run"))
+                                              run=run_image(runtime, version))
                   for version in versions}
         for runtime, versions in data["runtimes"].items()
     }

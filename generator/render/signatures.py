@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from generator.render.validation import field_error
 from generator.yamlio import Layer
@@ -19,6 +20,8 @@ _NEEDS = {
     "notation": (("trust_policy",), ()),
     "none": (("reason",), ()),
 }
+# method -> optional fields it also accepts
+_MAY = {"cosign-key": ("transparency_log",)}
 
 
 @dataclass(frozen=True)
@@ -31,16 +34,18 @@ class Signature:
     issuer: str | None = None
     trust_policy: str | None = None
     reason: str | None = None
+    transparency_log: bool = True  # cosign-key: False = the key alone proves the signature
 
 
-def build_signature(entry: dict | None, key: str, layers: Sequence[Layer]) -> Signature | None:
+def build_signature(entry: dict[str, Any] | None, key: str,
+                    layers: Sequence[Layer]) -> Signature | None:
     """The image's signature method, or None where the profile names none."""
     if entry is None:
         return None
     path = ["images", key, "signature"]
     method = entry["method"]
     needed, one_of = _NEEDS[method]
-    accepted = {"method", *needed, *(f for group in one_of for f in group)}
+    accepted = {"method", *needed, *(f for group in one_of for f in group), *_MAY.get(method, ())}
     for name in sorted(entry):
         if name not in accepted:
             raise field_error(f"'{name}' does not apply to method {method} (it takes: "

@@ -52,8 +52,9 @@ def _validator(schema_name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def schema(schema_name: str) -> dict:
-    return _validator(schema_name).schema
+def schema(schema_name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = _validator(schema_name).schema  # jsonschema ships no types
+    return loaded
 
 
 # Line breaks and other control characters are refused in every key and value, before the
@@ -159,7 +160,7 @@ def _parent_description(error: ValidationError) -> str | None:
     parent = error.parent
     while parent is not None:
         if parent.schema.get("description"):
-            return parent.schema["description"]
+            return str(parent.schema["description"])
         parent = parent.parent
     return None
 

@@ -11,7 +11,12 @@ from __future__ import annotations
 import shlex
 
 from generator.render.outputs import dockerfile
-from generator.render.outputs.ci_verify import images_built_on, verify_lines
+from generator.render.outputs.ci_verify import (
+    SKOPEO_VERIFY,
+    images_built_on,
+    needs_skopeo_helper,
+    verify_lines,
+)
 from generator.render.spec import Spec
 from generator.render.template_bounds import BoundedSandbox
 from generator.render.templates import render_template
@@ -44,6 +49,7 @@ def render(spec: Spec, env: BoundedSandbox) -> dict[str, str]:
     built_on = images_built_on(dockerfile.render(spec, env)["Dockerfile"], ci.images)
     text = render_template(env, "ci/tightship-gate.sh.j2", dict(
         spec=spec, image=image, verify=[verify_lines(i) for i in built_on],
+        skopeo_verify=SKOPEO_VERIFY if needs_skopeo_helper(built_on) else None,
         attestations=attestation_flags(spec), without_buildx=ci.without_buildx,
         push="true" if ci.push else "false", digest_file=DIGEST_FILE,
         metadata_file=METADATA_FILE,

@@ -35,6 +35,16 @@ def verify_lines(image: BaseImage) -> list[str]:
         return [f"tightship_need cosign {q(ref)}",
                 f"cosign verify {identity} --certificate-oidc-issuer {q(sig.issuer or '')} "
                 f"{q(ref)} >/dev/null || tightship_fail {failed}"]
+    return _cosign_key_lines(image, failed)
+
+
+def _cosign_key_lines(image: BaseImage, failed: str) -> list[str]:
+    """cosign verify --key; without a transparency log, skopeo's sigstore policy stands in
+    where cosign is not installed: both read the same signature, `sha256-DIGEST.sig`."""
+    sig = image.signature
+    assert sig is not None
+    q = shlex.quote
+    ref = image.pinned_ref
     if sig.key_file:
         key = q(sig.key_file)
         lines = []
@@ -43,8 +53,45 @@ def verify_lines(image: BaseImage) -> list[str]:
         lines = ['key_file="$(mktemp)"',
                  "printf '%s\\n' '-----BEGIN PUBLIC KEY-----' "
                  f"{q(sig.public_key or '')} '-----END PUBLIC KEY-----' > \"$key_file\""]
-    return [f"tightship_need cosign {q(ref)}", *lines,
-            f"cosign verify --key {key} {q(ref)} >/dev/null || tightship_fail {failed}"]
+    tlog = "" if sig.transparency_log else " --insecure-ignore-tlog=true"
+    cosign = f"cosign verify --key {key}{tlog} {q(ref)} >/dev/null || tightship_fail {failed}"
+    if sig.transparency_log:
+        return [f"tightship_need cosign {q(ref)}", *lines, cosign]
+    # skopeo names an image by repository and digest only, never with a tag as well
+    by_digest = f"{image.ref.full_name}@{image.digest}"
+    missing = q(f"neither cosign nor skopeo is installed, so the signature of {ref} cannot be "
+                "verified: nothing was built")
+    return [*lines,
+            "if command -v cosign >/dev/null 2>&1; then",
+            f"    {cosign}",
+            "elif command -v skopeo >/dev/null 2>&1; then",
+            f"    tightship_skopeo_verify {key} {q(by_digest)} || tightship_fail {failed}",
+            "else",
+            f"    tightship_fail {missing}",
+            "fi"]
+
+
+# A policy that accepts only images signed by the key (keyData: base64 has no JSON syntax)
+# for the same repository (cosign signs the repository's name; the digest is in the signed
+# payload), and signatures read from the registry as cosign writes them; skopeo copy
+# enforces it.
+SKOPEO_VERIFY = """tightship_skopeo_verify() {
+    sigdir="$(mktemp -d)"
+    printf '{"default":[{"type":"sigstoreSigned","keyData":"%s",%s}]}\\n' \\
+        "$(base64 < "$1" | tr -d '\\n')" \\
+        '"signedIdentity":{"type":"matchRepository"}' > "$sigdir/policy.json"
+    printf 'default-docker:\\n  use-sigstore-attachments: true\\n' > "$sigdir/sigstore.yaml"
+    skopeo --policy "$sigdir/policy.json" --registries.d "$sigdir" \\
+        copy --quiet "docker://$2" "dir:$sigdir/image" >&2
+    status=$?
+    rm -rf "$sigdir"
+    return "$status"
+}"""
+
+
+def needs_skopeo_helper(images: list[BaseImage]) -> bool:
+    return any(i.signature is not None and i.signature.method == "cosign-key"
+               and not i.signature.transparency_log for i in images)
 
 
 def images_built_on(dockerfile: str, images: tuple[BaseImage, ...]) -> list[BaseImage]:

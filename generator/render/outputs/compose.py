@@ -18,9 +18,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, dockerfile, seccomp, yamltext
-from generator.render.runspec import SECRETS_DIR, kubernetes_secret
+from generator.render.runspec import kubernetes_secret
 from generator.render.spec import Spec
-from generator.values import PORT_START_SYSCTL
+from generator.render.volumes import Volume
+from generator.values import PORT_START_SYSCTL, SECRETS_DIR
 
 FILE = "compose.yaml"
 # Scalars a YAML 1.1 reader (PyYAML in docker-compose, go-yaml in kubectl) would not read back
@@ -43,7 +44,7 @@ _FLOW_UNSAFE = re.compile(r"^[?:]|\?|:$|:[,\[\]{}]")
 
 # --- YAML as data -------------------------------------------------------------------------------
 
-def mapping(*items: tuple) -> CommentedMap:
+def mapping(*items: tuple[Any, ...]) -> CommentedMap:
     """A mapping from (key, value) or (key, value, comment) items; None values are left out."""
     node = CommentedMap()
     for item in items:
@@ -263,7 +264,7 @@ def service(spec: Spec) -> CommentedMap:
     return node
 
 
-def volume_entry(volume) -> str:
+def volume_entry(volume: Volume) -> str:
     """A named volume (never a host path, R11); a fresh one takes the image folder's owner."""
     return f"{volume.name}:{volume.path}" + (":ro" if volume.read_only else "")
 

@@ -46,22 +46,25 @@ def _plain_allowed(text: str, flow: bool) -> bool:
         return False
     if flow and any(c in text for c in ",[]{}"):
         return False
-    return _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG
+    return bool(_RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG)
 
 
-def scalar(value: Any, flow: bool) -> str:
+def scalar(value: object, flow: bool) -> str:
     if type(value) is bool:
         return "true" if value else "false"
     if type(value) is int:
         return str(value)
     if type(value) is float and _DECIMAL.match(repr(value)):  # ruamel writes repr() then
         return repr(value)
-    if not isinstance(value, str) or type(value) not in (str, DoubleQuotedScalarString):
+    if not isinstance(value, str):
+        raise Unsupported(type(value).__name__)
+    if type(value) not in (str, DoubleQuotedScalarString):
         raise Unsupported(type(value).__name__)
     if not value or len(value) > MAX_LINE or not _PRINTABLE.match(value):
         raise Unsupported("an empty, long or non-ASCII string")
     if isinstance(value, DoubleQuotedScalarString):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        escaped: str = value.replace("\\", "\\\\").replace('"', '\\"')  # ruamel: untyped
+        return '"' + escaped + '"'
     if _plain_allowed(value, flow):
         return value
     if "'" in value:  # ruamel.yaml then picks its own quoting
@@ -75,7 +78,7 @@ def _key(key: Any) -> str:
     return scalar(key, flow=False)
 
 
-def _comment(comments: dict, where: Any, slot: int) -> tuple[str, int] | None:
+def _comment(comments: dict[Any, Any], where: Any, slot: int) -> tuple[str, int] | None:
     """The end-of-line comment ruamel holds (in a node's `ca.items`) for a key or index: its
     text and column."""
     entry = comments.get(where)
@@ -101,12 +104,13 @@ def _line(text: str, comment: tuple[str, int] | None) -> str:
     return text + "\n"
 
 
-def _check_plain_node(node: Any) -> dict:
+def _check_plain_node(node: Any) -> dict[Any, Any]:
     """The node's end-of-line comments, by key or index; raises for any other comment."""
     ca = node.ca  # a property that looks the attribute up each time: read it once
     if ca.comment is not None or ca.end:
         raise Unsupported("a comment on a whole node")
-    return ca.items
+    items: dict[Any, Any] = ca.items
+    return items
 
 
 def _flow(value: Any) -> str | None:

@@ -47,7 +47,8 @@ echo "tightship: no image scanner configured (profile ci.scan); $image was not s
 echo "tightship: no SBOM tool configured (profile ci.sbom); no SBOM written" >&2
 
 # Deploy by digest: push, record the pushed digest in ci/image-digest, and write it where the
-# Kubernetes deployment reads it (k8s-deploy/kustomization.yaml: kubectl apply -k k8s-deploy).
+# deployments read it: k8s-deploy/kustomization.yaml (kubectl apply -k k8s-deploy) and
+# compose.digest.yaml (docker compose -f compose.yaml -f compose.digest.yaml up).
 if [ "$push" = true ]; then
     if [ "$built_with" = buildx ]; then
         digest="$(sed -n 's/.*"containerimage.digest": *"\(sha256:[0-9a-f]*\)".*/\1/p' ci/build-metadata.json 2>/dev/null || true)"
