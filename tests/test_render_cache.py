@@ -111,3 +111,14 @@ def test_a_remembered_self_check_pass_holds_only_for_the_same_profile_values(ser
     assert result.code == 2
     assert "Dockerfile:" in result.err and "TS-B03" in result.err
     assert not (service / "refused").exists()
+
+
+def test_answers_read_back_from_the_cache_still_name_their_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIGHTSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    service = tmp_path / "generic"
+    shutil.copytree(EXAMPLES / "generic", service)
+    assert render(service).code == 0
+    refused = render(service, "strict")
+    assert refused.code == 2
+    assert f"{service / 'tightship.yaml'}:5: runtime: profile 'strict' offers no images" \
+        in refused.err
