@@ -14,8 +14,12 @@ $(BIN)/tightship: pyproject.toml
 
 setup: $(BIN)/tightship
 
-setup-test: setup
+# A stamp, so the inner loop does not ask pip again until pyproject.toml changes.
+$(VENV)/.test-tools: pyproject.toml $(BIN)/tightship
 	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+setup-test: $(VENV)/.test-tools
 
 # Render the python example with the embedded default profile: offline, no Docker.
 demo: setup
@@ -30,13 +34,14 @@ test: setup-test
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
 	@if [ "$$(id -u)" = 0 ] && [ "$${TIGHTSHIP_NO_ENGINE:-}" != 1 ]; then bash .ci/engine-up.sh; fi
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
-# The inner loop: no engine, no slow peers' tools, the fixed fuzz sample.
+# The inner loop: no engine, no slow peers' tools, the fixed fuzz sample (tests/fuzz_budget.py).
 test-fast: setup-test
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not engine and not slow" -q
+	TIGHTSHIP_FUZZ_SAMPLE=fast $(BIN)/python -m pytest -m "not engine and not slow" -q \
+		-n auto --dist loadgroup
 
 lint: setup-test
 	$(BIN)/ruff check generator tests bench

@@ -311,10 +311,13 @@ ensure_image() {
     log "$ref pushed: $have"
 }
 
-# What `mvn package` of a plain jar needs: the lifecycle's plugins (resources, compiler,
-# surefire, jar, install).
+# What `mvn package` of the Java example needs: the lifecycle's plugins (resources, compiler,
+# surefire, jar, install), the shade plugin that makes its one runnable jar, and its dependency
+# (Jackson databind, with jackson-core and jackson-annotations). The package list is part of the
+# image's cache key (ensure_image), so adding one rebuilds a cached stand-in.
 MAVEN_PACKAGES=openjdk-21-jdk-headless,maven,libmaven-resources-plugin-java,libmaven-compiler-plugin-java
 MAVEN_PACKAGES+=,libsurefire-java,libmaven-jar-plugin-java,libmaven-install-plugin-java
+MAVEN_PACKAGES+=,libmaven-shade-plugin-java,libjackson2-databind-java
 MAVEN_PACKAGES+=,ca-certificates
 PATH_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 GO_ENV=(--change 'ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'

@@ -7,6 +7,7 @@ asks a registry (generator.engine.registry).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -32,7 +33,7 @@ class ImageRef:
     def full_name(self) -> str:
         return f"{self.registry}/{self.repository}"
 
-    def allowed_by(self, prefixes: list[str]) -> bool:
+    def allowed_by(self, prefixes: Sequence[str]) -> bool:
         """B02: is this image under one of the allowed `registry[/namespace]` prefixes?"""
         name = self.full_name
         return any(name == p or name.startswith(p.rstrip("/") + "/") for p in prefixes)

@@ -7,7 +7,6 @@ comments, which `pin` relies on when it rewrites a profile).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +27,19 @@ def round_trip_yaml() -> YAML:
     return yaml
 
 
-def load_file(path: Path, *, what: str) -> Any:
-    """Parse a YAML file; a syntax error becomes a UserError with the parser's line."""
+def read_text(path: Path, *, what: str) -> str:
+    """A YAML file's text; a file that cannot be read becomes a UserError naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{what} not found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read {what}: {exc}", file=str(path)) from None
-    return load_text(text, file=str(path))
+
+
+def load_file(path: Path, *, what: str) -> Any:
+    """Parse a YAML file; a syntax error becomes a UserError with the parser's line."""
+    return load_text(read_text(path, what=what), file=str(path))
 
 
 def load_text(text: str, *, file: str) -> Any:
@@ -92,12 +95,42 @@ def to_plain(node: Any) -> Any:
     return node
 
 
-@dataclass(frozen=True)
 class Layer:
-    """Where some values came from: a parsed YAML file (with positions) or the command line."""
+    """Where some values came from: a parsed YAML file (with positions) or the command line.
 
-    file: str
-    node: Any  # round-trip YAML node, or a plain dict for --set values
+    A layer made from a file's text alone (`Layer.unparsed`: its values were taken from the
+    cache) parses the text only when a position is asked for, which is on the way to an error.
+    """
+
+    def __init__(self, file: str, node: Any = None, *, text: str | None = None) -> None:
+        self.file = file
+        self.text = text  # the file's text, where it is known
+        self._node = node  # round-trip YAML node, or a plain dict for --set values
+        self._parsed = True
+        self._values: Any = None
+
+    @classmethod
+    def unparsed(cls, file: str, text: str, values: Any) -> Layer:
+        """A layer whose plain `values` are known without parsing `text`."""
+        layer = cls(file, text=text)
+        layer._parsed, layer._values = False, values
+        return layer
+
+    @property
+    def values(self) -> Any:
+        """The layer's values as plain data."""
+        if self._values is None:
+            self._values = to_plain(self.node)
+        return self._values
+
+    @property
+    def node(self) -> Any:
+        if not self._parsed:
+            self._node, self._parsed = load_text(self.text or "", file=self.file), True
+        return self._node
+
+    def __repr__(self) -> str:
+        return f"Layer({self.file!r})"
 
 
 def _depth(node: Any, path: Sequence[Any]) -> int:
@@ -111,6 +144,15 @@ def _depth(node: Any, path: Sequence[Any]) -> int:
             break
         depth += 1
     return depth
+
+
+def defining_file(layers: Sequence[Layer], path: Sequence[str]) -> str:
+    """The file of the highest layer that states the value at `path`, read from the layers'
+    plain values (nothing is parsed): what a relative path in that value is relative to."""
+    for layer in layers:
+        if _depth(layer.values, path) == len(path):
+            return layer.file
+    return locate(layers, path)[0]
 
 
 def locate(layers: Sequence[Layer], path: Sequence[Any]) -> tuple[str, int | None]:

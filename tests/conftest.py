@@ -13,21 +13,16 @@ from hypothesis import settings
 sys.path.insert(0, str(Path(__file__).parent))
 
 import engine_support
+import fuzz_budget
 
 # The tests' cached syscall groups stay out of the user's own cache folder.
 os.environ.setdefault("TIGHTSHIP_CACHE_DIR", tempfile.mkdtemp(prefix="tightship-cache-"))
 
-# Under CI the property tests replay the same examples every run, so a gate never flips on
-# chance; elsewhere each run explores new ones (TIGHTSHIP_FUZZ_EXAMPLES hunts longer).
-settings.register_profile("ci", derandomize=True)
-if engine_support.in_ci():
-    settings.load_profile("ci")
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "engine: needs a Docker engine and the local registry "
-        "(fails under CI=true when absent)")
+# Under CI and in `make test-fast` the property tests replay the same examples every run, so a
+# gate never flips on chance; elsewhere each run explores new ones. How many: fuzz_budget.py.
+settings.register_profile("fixed", derandomize=True)
+if engine_support.in_ci() or fuzz_budget.fast_sample():
+    settings.load_profile("fixed")
 
 
 @pytest.fixture(scope="session")
@@ -59,4 +54,7 @@ def example(engine, engine_profile, tmp_path_factory):
     from example_builds import built_example
 
     scratch = tmp_path_factory.mktemp("examples")
-    return lambda name: built_example(engine, engine_profile, scratch, name)
+    # under xdist each worker's base folder sits in one folder of the run, shared by them all
+    shared = tmp_path_factory.getbasetemp()
+    locks = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+    return lambda name: built_example(engine, engine_profile, scratch, locks, name)

@@ -5,15 +5,22 @@ once however many checks look at it. Each one is rendered into its own folder (i
 context) with the image repository named after it, a free 127.0.0.1 port published for its
 container port, and the answers the services' proofs add (a persistent volume, a `_FILE`
 variable naming the declared secret); the image is tagged as compose.yaml names it.
+
+Under pytest-xdist each worker renders its own folder (its own port, its own compose project)
+and tags its own image (the worker's id in the repository, so one worker's clean-up never
+removes an image another still runs), but a file lock shared by the workers lets only one of
+them build an example at a time: the next one finds every layer in the engine's build cache.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import engine_support
 from cli_support import copy_example, run_cli
+from filelock import FileLock
 from ruamel.yaml import YAML
 from test_engine_compose import free_port
 from test_services_manifests import SERVICES
@@ -75,8 +82,16 @@ def _prebuild_static(engine, folder: Path) -> None:
         environment={"CGO_ENABLED": "0", "HOME": "/tmp"}, network_mode="none", remove=True)
 
 
-def built_example(engine, profile: Path, scratch: Path, name: str) -> Built:
-    """`name` rendered and built, the first time it is asked for in this session."""
+def _repository(name: str) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ... under xdist
+    return f"{engine_support.TEST_TAG_PREFIX}examples-{name}" + (f"-{worker}" if worker else "")
+
+
+def built_example(engine, profile: Path, scratch: Path, locks: Path, name: str) -> Built:
+    """`name` rendered and built, the first time it is asked for in this session.
+
+    `locks` is a folder every worker of the run shares.
+    """
     if name in _BUILT:
         return _BUILT[name]
     example = EXAMPLES[name]
@@ -85,12 +100,13 @@ def built_example(engine, profile: Path, scratch: Path, name: str) -> Built:
         _prebuild_static(engine, folder)
     host_port = free_port() if example.port else None
     sets = (*SERVICES.get(name, ()), *FAST_HEALTH,
-            f"run.image.repository={engine_support.TEST_TAG_PREFIX}examples-{name}",
+            f"run.image.repository={_repository(name)}",
             *((f"run.publish={{{example.port}: {host_port}}}",) if host_port else ()))
     result = run_cli("render", "--answers", str(folder / "tightship.yaml"), "--profile",
                      str(profile), "--force", *(x for s in sets for x in ("--set", s)))
     assert result.code == 0, result.err
     (svc,) = YAML(typ="safe").load((folder / "compose.yaml").read_text())["services"].values()
-    image = engine_support.build_image(engine, folder, svc["image"])
+    with FileLock(locks / f"example-{name}.lock"):
+        image = engine_support.build_image(engine, folder, svc["image"])
     _BUILT[name] = Built(name, folder, profile, sets, svc, image, example, host_port)
     return _BUILT[name]

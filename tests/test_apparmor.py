@@ -174,6 +174,7 @@ def test_a_strange_command_stays_one_literal_path(tmp_path, program):
     result = compile_profile(profile, tmp_path)
     assert result.returncode == 0, result.stderr + profile
     execs = [line.strip() for line in profile.splitlines() if line.strip().endswith(" ix,")]
+    assert execs, profile
     for rule in execs:
         path = rule[:-len(" ix,")]
         unquoted = path[1:-1] if path.startswith('"') else path

@@ -99,10 +99,15 @@ def test_every_builtin_profile_renders_files_its_rules_accept(example):
     from generator.render.pipeline import render_service
     from generator.render.profiles import builtin_names
 
-    for name in builtin_names():
+    names = builtin_names()
+    assert "default" in names and len(names) >= 2
+    checked = 0
+    for name in names:
         profile = load_profile(name)
         try:
             files = render_service(EXAMPLES / example / "tightship.yaml", profile)
         except UserError:  # the profile does not offer this runtime
             continue
+        checked += 1
         assert check_texts(files, Context.from_profile(profile)) == []
+    assert checked >= 1  # the default profile offers every runtime

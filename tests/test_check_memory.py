@@ -27,6 +27,21 @@ def _corpus(root: Path, folders: int) -> int:
     return 3 * folders
 
 
+def _kustomized_corpus(root: Path, apps: int) -> int:
+    """Each app deployed by a kustomization in its own folder that names manifests in two
+    sibling folders (a base and an overlay's extra), so each bundle spans three folders."""
+    for i in range(apps):
+        app = root / f"app{i:03d}"
+        for part in ("base", "extra", "deploy"):
+            (app / part).mkdir(parents=True)
+        (app / "base" / "pod.yaml").write_text(MANIFEST)
+        (app / "extra" / "pod.yaml").write_text(MANIFEST.replace("name: p}", "name: q}"))
+        (app / "deploy" / "kustomization.yaml").write_text(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+            "resources:\n- ../base/pod.yaml\n- ../extra/pod.yaml\n" + PAD)
+    return 3 * apps
+
+
 def _peak(root: Path) -> tuple[int, int, int]:
     check_paths([root], Context())  # imports and caches first, so only checking is measured
     tracemalloc.start()
@@ -46,4 +61,17 @@ def test_peak_memory_stays_flat_as_the_files_grow_tenfold(tmp_path: Path) -> Non
     assert found_large == 10 * found_small > 0
     # the findings themselves grow with the files; the files' texts and documents must not
     per_finding = 400  # bytes a finding takes, measured about 270
+    assert peak_large - peak_small < 0.25 * peak_small + per_finding * (found_large - found_small)
+
+
+def test_memory_stays_flat_when_kustomizations_deploy_several_folders(tmp_path: Path) -> None:
+    """A bundle a kustomization ties across folders is let go once the walk has left them all,
+    not held to the end of the walk."""
+    small, large = tmp_path / "small", tmp_path / "large"
+    files_small, files_large = _kustomized_corpus(small, 8), _kustomized_corpus(large, 80)
+    peak_small, checked_small, found_small = _peak(small)
+    peak_large, checked_large, found_large = _peak(large)
+    assert (checked_small, checked_large) == (files_small, files_large)
+    assert found_large == 10 * found_small > 0
+    per_finding = 400
     assert peak_large - peak_small < 0.25 * peak_small + per_finding * (found_large - found_small)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fuzz_budget
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ FRAGMENTS = ["FROM x\n", "RUN a | b\n", "USER 0\n", "ADD . /\n", "services:\n", 
              "\ufeff", "'", '"', "\\\n", "null", "12", "true"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_budget.examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(NAMES),
        parts=st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=25))
 def test_any_text_gives_findings_not_tracebacks(name, parts):
@@ -50,7 +51,7 @@ TREES = st.recursive(SCALARS, lambda inner: st.one_of(
     max_leaves=30)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_budget.examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(["compose.yaml", "k8s/app.yaml", "seccomp.json", "daemon.json"]),
        tree=st.dictionaries(st.sampled_from(KEYS), TREES, min_size=1, max_size=6),
        kind=st.sampled_from(["Pod", "Deployment", "CronJob", "Secret", "Namespace", None]))
@@ -78,7 +79,7 @@ def test_odd_shapes_in_well_formed_files_do_not_crash_a_rule(name, tree, kind):
         assert "could not check this file" not in f.message, f.message
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_budget.examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(["compose.yaml", "k8s/app.yaml", "seccomp.json", "daemon.json"]),
        tree=st.dictionaries(st.sampled_from(KEYS), TREES, min_size=1, max_size=6),
        kind=st.sampled_from(["Pod", "Deployment", "Namespace", None]))
@@ -109,3 +110,13 @@ def test_reading_without_positions_first_finds_the_same(name, tree, kind):
     finally:
         checker.PLAIN_FIRST = saved
     assert fast == slow
+
+
+def test_a_security_option_spanning_lines_is_judged_not_a_crash():
+    """A quoted compose security_opt may hold a line break: the option is still read (its value
+    is not `true`, so no-new-privileges is not set) instead of a rule failing on it."""
+    text = ('services:\n  web:\n    image: a:1\n    security_opt:\n'
+            '      - "no-new-privileges:true\\nx=1"\n')
+    found = check_texts({"compose.yaml": text}, Context())
+    assert not [f.message for f in found if "could not check this file" in f.message]
+    assert [f.line for f in found if f.rule == "TS-R03"] == [2]

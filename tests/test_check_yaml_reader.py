@@ -60,3 +60,34 @@ def test_yes_and_on_stay_strings_and_8080_80_is_no_number():
 ])
 def test_fast_reader_agrees_on_the_values_yaml_1_1_reads_differently(text):
     assert _plain_yaml_stream(text) == ruamel_safe(text)
+
+
+TRICKY = {
+    "anchors": "a: &x [1, {k: v}]\nb: *x\n",
+    "documents": "---\n---\na: b\n...\n--- 5\n--- ~\n- x\n",
+    "scalars": "- 0o17\n- 0x1f\n- 1_000\n- 1.5e3\n- .inf\n- ''\n- '1'\n- \"true\"\n- 8080:80\n"
+               "- 2001-12-14\n- null\n- True\n- -0\n",
+    "flow": "a: {c: d, e: [f, {g: h}], i: }\n",
+    "duplicate keys": "a: 1\na: 2\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_the_event_builder_gives_what_pyyaml_gives(name):
+    """The first read builds values from libyaml's events itself: it must agree with PyYAML's
+    own loader (same resolvers) on anchors, document markers, quoting and every scalar type."""
+    import yaml
+
+    from generator.check.yamlplain import build_documents
+    from generator.check.yamlread import _plain_loader
+
+    loader = _plain_loader()
+    text = TRICKY[name]
+    assert build_documents(text, loader) == \
+        [d for d in yaml.load_all(text, Loader=loader) if d is not None]
+
+
+def test_what_the_event_builder_leaves_to_pyyaml_still_reads():
+    """A merge key or an explicit tag is PyYAML's to build, not lost."""
+    docs = _plain_yaml_stream("base: &b {x: 1}\nm:\n  <<: *b\n  y: !!str 2\n")
+    assert docs == [{"base": {"x": 1}, "m": {"x": 1, "y": "2"}}]

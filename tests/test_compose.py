@@ -49,6 +49,7 @@ def test_hardening_is_in_the_file(name):
     assert "cap_add" not in svc  # the examples need none
     assert "no-new-privileges:true" in svc["security_opt"]  # R03
     assert not any("unconfined" in opt for opt in svc["security_opt"])  # R04, R05
+    assert svc["tmpfs"]  # every example writes to /tmp
     for entry in svc["tmpfs"]:  # R06
         path, options = entry.split(":", 1)
         assert {"noexec", "nosuid", "nodev"} <= set(options.split(","))

@@ -179,6 +179,7 @@ def test_the_examples_own_answers_are_what_detection_suggests(name):
     root = EXAMPLES / name
     answers = load_answers(root / "tightship.yaml").data
     found = detect.runtime_defaults(root, answers["runtime"], answers["service"])
+    assert found  # every example's folder suggests something
     for key, value in found.items():
         section, _, field = key.partition(".")
         given = answers.get(section, {}).get(field) if field else answers.get(section)

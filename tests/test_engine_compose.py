@@ -25,7 +25,8 @@ import pytest
 from cli_support import copy_example, run_cli
 from ruamel.yaml import YAML
 
-pytestmark = pytest.mark.engine
+# one xdist worker runs the whole module: its module fixtures build under fixed names
+pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine-compose")]
 
 EXAMPLES = {"python": "hello-python", "go": "hello-go"}
 

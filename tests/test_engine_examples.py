@@ -272,8 +272,8 @@ def test_static_groups_cover_what_the_server_calls(example, name):
     """Traced under `seccomp learn` (strace, on the engine): every call the server, its
     health check and its start-up make is in the generated profile, dangerous ones aside."""
     from generator.engine.learn import learn
+    from generator.render.confinement import profile_groups, runtime_groups
     from generator.render.profiles import load_profile
-    from generator.render.seccomp_groups import profile_groups, runtime_groups
 
     built = example(name)
     profile = load_profile(str(built.profile))

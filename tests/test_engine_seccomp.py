@@ -16,7 +16,8 @@ from engine_support import GOLANG_IMAGE, build_image, proc_status, run_container
 
 from generator.render.pipeline import render_service
 
-pytestmark = pytest.mark.engine
+# one xdist worker runs the whole module: its module fixtures build under fixed names
+pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine-seccomp")]
 
 GOLANG = GOLANG_IMAGE
 EXAMPLES = ("python", "node", "go", "static", "generic")

@@ -8,9 +8,9 @@ Hypothesis throws arbitrary strings at every free-text field. Each run is either
 from __future__ import annotations
 
 import json
-import os
 import re
 
+import fuzz_budget
 from cli_support import run_cli
 from dockerfile_parse import DockerfileParser
 from hypothesis import HealthCheck, given, settings
@@ -111,7 +111,7 @@ FIELDS = {
     ("healthcheck", "http"): "http",
 }
 # TIGHTSHIP_FUZZ_EXAMPLES raises the count for a longer hunt than a test run affords.
-SETTINGS = settings(max_examples=int(os.environ.get("TIGHTSHIP_FUZZ_EXAMPLES", "60")),
+SETTINGS = settings(max_examples=fuzz_budget.examples(60),
                     deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 

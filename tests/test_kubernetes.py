@@ -161,6 +161,7 @@ def test_hardening_is_in_the_manifests(name):
         assert set(res[kind]) == {"cpu", "memory", "ephemeral-storage"}
     assert container["livenessProbe"] and container["readinessProbe"]  # R15
     volumes = {v["name"]: v for v in pod["volumes"]}
+    assert any(m["name"].startswith("writable-") for m in container["volumeMounts"])
     for mount in container["volumeMounts"]:
         if mount["name"].startswith("writable-"):
             assert volumes[mount["name"]]["emptyDir"]["sizeLimit"]

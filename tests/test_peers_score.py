@@ -27,6 +27,7 @@ def result():
 
 def test_every_listed_fixture_exists_and_every_fixture_is_listed():
     cases = peers.load_cases()
+    assert cases  # an empty list and an empty folder would match
     listed = {c.file.resolve() for c in cases}
     assert all(c.file.is_file() for c in cases), [str(c.file) for c in cases
                                                    if not c.file.is_file()]
@@ -38,16 +39,19 @@ def test_every_listed_fixture_exists_and_every_fixture_is_listed():
 
 
 def test_no_crash(result):
+    assert len(result.outcomes) == len(peers.load_cases()) > 0  # every case was run
     assert [(o.case.file.name, o.crashed) for o in result.crashes()] == []
 
 
 def test_no_file_skipped_silently(result):
+    assert len(result.outcomes) == len(peers.load_cases()) > 0  # every case was run
     assert [(peers._rel(o.case.file), o.skipped) for o in result.skipped()] == []
 
 
 @pytest.mark.parametrize("family", ["dockerfile", "kubernetes"])
 def test_recall_and_false_alarms_meet_the_goal(result, family):
     tally = result.by_family[family]
+    assert tally.fails and tally.passes  # recall of no case is 1.0, false alarms 0.0
     misses = [f"{peers._rel(o.case.file)} ({o.case.expected}, {o.case.rule})"
               for o in result.misses(family)]
     assert tally.recall >= peers.GOAL_RECALL, misses

@@ -59,7 +59,7 @@ def test_pin_check_writes_nothing(tmp_path):
     path = tmp_path / "team.yaml"
     path.write_text(PROFILE)
     changes = pin_profile(path, lambda ref: NEW, write=False)
-    assert all(c.changed for c in changes)
+    assert changes and all(c.changed for c in changes)
     assert path.read_text() == PROFILE
 
 

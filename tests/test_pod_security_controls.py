@@ -49,7 +49,9 @@ def findings(tmp_path, text: str) -> list[dict]:
     path = tmp_path / "pod.yaml"
     path.write_text(text)
     result = run_cli("check", "--format", "json", str(path))
-    return [f for f in json.loads(result.out)["findings"] if f["rule"] == "TS-R17.2"]
+    report = json.loads(result.out)
+    assert report["files_checked"] == 1, result.err  # no findings means the file was read
+    return [f for f in report["findings"] if f["rule"] == "TS-R17.2"]
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))

@@ -50,6 +50,7 @@ def test_objects_hold_the_generated_profiles(operator_profile, name):
     # the AppArmor allow lists are the generated profile's
     text = files[f"apparmor/{apparmor_obj['metadata']['name']}"]
     abstract = apparmor_obj["spec"]["abstract"]
+    assert abstract["executable"]["allowedExecutables"]
     for path in abstract["executable"]["allowedExecutables"]:
         assert f"  {path} ix," in text
     for path in abstract["filesystem"].get("readWritePaths", []):

@@ -42,6 +42,11 @@ def test_sarif_rules_link_their_section_and_describe_it_in_full(monkeypatch) -> 
         assert descriptor["fullDescription"]["text"].startswith(rule.message)
         if rule.doc:
             assert rule.doc in descriptor["fullDescription"]["text"]
+        equivalents = [f"{k}: {v}" for k, v in rule.equivalents.items()]
+        for help_format in ("text", "markdown"):  # what code scanning shows under "Show more"
+            shown = descriptor["help"][help_format]
+            assert rule.hint in shown and rule.doc in shown
+            assert all(e in shown for e in equivalents)
 
 
 def test_without_a_known_repository_no_link_is_made_up(monkeypatch) -> None:
@@ -49,6 +54,7 @@ def test_without_a_known_repository_no_link_is_made_up(monkeypatch) -> None:
     out = io.StringIO()
     report.write_sarif([], out, files_checked=0, fail_on="medium")
     rules = json.loads(out.getvalue())["runs"][0]["tool"]["driver"]["rules"]
+    assert len(rules) == len(ALL_RULES)  # every rule is described, none with a link
     assert not any("helpUri" in r for r in rules)
 
 

@@ -31,6 +31,22 @@ def test_fingerprints_are_stable_across_runs_and_moved_lines(tmp_path):
     assert len(set(first.values())) == len(first)  # the two ADD findings differ
 
 
+def test_fingerprints_are_the_same_when_the_checkout_moves(tmp_path):
+    """Code scanning matches a finding by its fingerprint: a checkout in another folder (a
+    fresh CI runner) must not turn every finding into a new one."""
+    prints = []
+    for place in ("runner-a/src", "elsewhere/b"):
+        checkout = tmp_path / place
+        (checkout / "app").mkdir(parents=True)
+        (checkout / "app" / "Dockerfile").write_text(DOCKERFILE)
+        result = run_cli("check", "--format", "sarif", "app", cwd=checkout)
+        results = json.loads(result.out)["runs"][0]["results"]
+        assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in results} == {"app/Dockerfile"}
+        prints.append(sorted(r["partialFingerprints"]["tightship/v1"] for r in results))
+    assert prints[0] and prints[0] == prints[1]
+
+
 def test_the_pre_commit_hook_runs_tightship_check_on_the_work_tree(tmp_path):
     (hook,) = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "tightship-check"

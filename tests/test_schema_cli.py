@@ -42,5 +42,7 @@ def test_the_wizard_writes_the_comment_and_the_schema_it_names(tmp_path):
 
 
 def test_every_example_names_the_copy_not_a_path_in_this_repository():
-    for answers in sorted(EXAMPLES.glob("*/tightship.yaml")):
+    every = sorted(EXAMPLES.glob("*/tightship.yaml"))
+    assert len(every) > 10, every
+    for answers in every:
         assert answers.read_text().splitlines()[0] == COMMENT, answers

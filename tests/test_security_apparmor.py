@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import fuzz_budget
 import pytest
 from cli_support import run_cli
 from hypothesis import HealthCheck, given, settings
@@ -121,7 +122,7 @@ def test_a_profile_the_parser_rejects_is_never_written(tmp_path):
 
 
 @needs_parser
-@settings(max_examples=int(os.environ.get("TIGHTSHIP_FUZZ_EXAMPLES", "40")), deadline=None,
+@settings(max_examples=fuzz_budget.examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(word=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
        | st.lists(st.sampled_from(list('\\"*?[]{}^@,# $/ax')), min_size=1, max_size=10)

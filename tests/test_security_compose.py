@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import fuzz_budget
 import pytest
 from cli_support import run_cli
 from hypothesis import HealthCheck, given, settings
@@ -107,7 +108,7 @@ def test_unescaped_dollar_would_leak(tmp_path):
 
 
 @needs_compose
-@settings(max_examples=int(os.environ.get("TIGHTSHIP_FUZZ_EXAMPLES", "15")), deadline=None,
+@settings(max_examples=fuzz_budget.examples(15), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(word=st.lists(st.sampled_from(list("${}:?-+!#()\\'\" aZ")), min_size=1,
                      max_size=10).map("".join))

@@ -7,13 +7,12 @@ and `bench/fuzz.py` runs 10,000 cases per field on demand.
 
 from __future__ import annotations
 
-import os
-
+import fuzz_budget
 import fuzz_support
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-SETTINGS = settings(max_examples=int(os.environ.get("TIGHTSHIP_FUZZ_EXAMPLES", "25")),
+SETTINGS = settings(max_examples=fuzz_budget.examples(25),
                     deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

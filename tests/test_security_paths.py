@@ -75,7 +75,8 @@ def test_dashed_context_paths_are_paths(tmp_path, case, answers, paths):
         assert "-r ./--link/requirements.txt" in text
     lint = subprocess.run([tool("hadolint"), "--no-color", "--format", "json", "-"],
                           input=text, capture_output=True, text=True)
-    assert json.loads(lint.stdout or "[]") == [], lint.stdout
+    assert lint.stdout, lint.stderr  # hadolint read the text (it prints [] when clean)
+    assert json.loads(lint.stdout) == [], lint.stdout
 
 
 def test_dashed_static_artifact(tmp_path):

@@ -42,6 +42,7 @@ def test_manifests_are_strictly_valid_and_restricted(name):
     assert violations(dep) == []
     pod = dep["spec"]["template"]["spec"]
     claims = [v for v in pod.get("volumes", []) if "persistentVolumeClaim" in v]
+    assert bool(claims) == any(s.startswith("volumes=") for s in SERVICES[name])
     if claims:
         assert dep["spec"]["strategy"] == {"type": "Recreate"}
         assert pod["securityContext"]["fsGroup"] == pod["securityContext"]["runAsGroup"]

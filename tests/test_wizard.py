@@ -71,25 +71,25 @@ def assert_render_reproduces(root: Path, profile: str = "default") -> None:
 ASKED = {
     "python": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
                "_health", "healthcheck.http", "packages.run", "packages.build", "writable", "volumes",
-               "env", "secrets", "capabilities", "labels.source", "labels.version"],
+               "env", "secrets", "capabilities", "run.user_namespaces", "labels.source", "labels.version"],
     "node": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
              "_health", "healthcheck.http", "packages.run", "packages.build", "writable", "volumes",
-             "env", "secrets", "capabilities", "labels.source", "labels.version"],
+             "env", "secrets", "capabilities", "run.user_namespaces", "labels.source", "labels.version"],
     # distroless final image: no package manager, no HTTP client
     "go": ["service", "runtime", "version", "build.dependencies", "build.sources", "command", "ports",
            "healthcheck.command", "packages.build", "writable", "env", "secrets",
-           "capabilities", "labels.source", "labels.version"],
+           "capabilities", "run.user_namespaces", "labels.source", "labels.version"],
     "java": ["service", "runtime", "version", "build.dependencies", "build.sources", "build.command",
              "build.artifact", "command", "ports", "healthcheck.command", "packages.run",
-             "packages.build", "writable", "volumes", "env", "secrets", "capabilities", "labels.source",
+             "packages.build", "writable", "volumes", "env", "secrets", "capabilities", "run.user_namespaces", "labels.source",
              "labels.version"],
     # nothing is built: no build questions but the artifact, no build packages
     "static": ["service", "runtime", "version", "build.artifact", "command", "ports",
                "healthcheck.command", "writable", "env", "secrets", "capabilities",
-               "labels.source", "labels.version"],
+               "run.user_namespaces", "labels.source", "labels.version"],
     "generic": ["service", "runtime", "version", "build.sources", "command", "ports",
                 "healthcheck.command", "packages.run", "writable", "volumes", "env", "secrets",
-                "capabilities", "labels.source", "labels.version"],
+                "capabilities", "run.user_namespaces", "labels.source", "labels.version"],
 }
 
 
@@ -118,7 +118,7 @@ def test_all_keys_typed_ahead_at_once_also_work(tmp_path):
 
     root = fresh_example("node", tmp_path)
     with pipe_session() as pipe:
-        pipe.send_text(typed("orders") + ENTER * 17 + ENTER)  # one per question, then write
+        pipe.send_text(typed("orders") + ENTER * 18 + ENTER)  # one per question, then write
         result = Wizard(root, "default", io.StringIO()).run()
     assert result.written
     answers = load_answers(root / ANSWERS_FILE).data
@@ -331,7 +331,7 @@ def test_an_existing_answers_file_gives_the_defaults_and_keeps_unasked_keys(tmp_
     before = load_answers(path).data
     wizard, result = drive(root, {MENU: DOWN + ENTER, REPLACE: ["y"]})
     assert load_answers(path).data == before
-    assert "not asked: limits, run" in wizard.said
+    assert "not asked: limits, run.publish" in wizard.said
     assert_render_reproduces(root)
 
 
@@ -351,7 +351,7 @@ def test_the_cli_reports_ctrl_c_and_end_of_input_in_one_line(tmp_path, monkeypat
         result = run_cli("new", str(root))
     assert (result.code, result.err) == (130, "tightship: end of input; nothing written\n")
     with pipe_session() as pipe:
-        pipe.send_text(ENTER * 18 + DOWN * 2 + ENTER)  # ... "Cancel: write nothing"
+        pipe.send_text(ENTER * 19 + DOWN * 2 + ENTER)  # ... "Cancel: write nothing"
         result = run_cli("new", str(root))
     assert result.code == 1 and result.out.endswith("nothing written\n")
     assert tree(root) == before
@@ -363,7 +363,7 @@ def test_the_cli_writes_and_says_how_to_render_again(tmp_path, monkeypatch):
     monkeypatch.setattr(generator.cli.project, "has_terminal", lambda: True)
     root = fresh_example("go", tmp_path)
     with pipe_session() as pipe:
-        pipe.send_text(ENTER * 16)
+        pipe.send_text(ENTER * 17)
         result = run_cli("new", str(root))
     assert result.code == 0, result.err
     assert f"   create  {root / 'Dockerfile'}" in result.out
@@ -407,7 +407,7 @@ def test_an_error_in_a_key_the_wizard_does_not_ask_offers_no_write(tmp_path):
         MENU: [ENTER, DOWN + ENTER],  # "Change an answer" (no write offered), then replace
         PICK: ["ports"], REPLACE: ["y"]})
     assert "! run.publish" in wizard.said
-    assert "The wizard does not ask about run" in wizard.said
+    assert "The wizard does not ask about run.publish" in wizard.said
     assert result.written
     assert load_answers(path).data == load_answers(EXAMPLES / "python" / ANSWERS_FILE).data | {
         "run": {"publish": {"8080": 18080}}}

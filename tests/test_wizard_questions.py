@@ -167,6 +167,9 @@ def test_errors_point_at_the_question_that_answers_them():
     assert question_for("build", ctx).key == "build.dependencies"  # the first asked of it
     assert question_for("limits.memory", ctx) is None  # not asked: kept as it was
     assert question_for(None, ctx) is None
+    ctx.previous = {"run": {"publish": {"8080": 18080}}}
+    assert question_for("run.publish.8080", ctx) is None  # kept from the existing file
+    assert question_for("run.user_namespaces", ctx).key == "run.user_namespaces"
 
 
 def test_the_answers_file_is_deterministic_and_in_the_schemas_order(tmp_path):

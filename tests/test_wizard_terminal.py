@@ -63,6 +63,8 @@ def test_new_in_a_terminal_writes_what_render_reproduces_byte_for_byte(tmp_path)
         answer(child, "Secret names", "api_token" + ENTER)
         child.expect_exact("Every Linux capability is dropped (R02)")
         answer(child, "Capabilities to add back", ENTER)  # none
+        child.expect_exact("Needs Kubernetes 1.33 or later")
+        answer(child, "User namespaces on Kubernetes", ENTER)  # the profile's: no
         answer(child, "Source repository URL",
                CTRL_U + "https://github.com/example/orders-api" + ENTER)
         answer(child, "Version (empty to leave out)", CTRL_U + "2.0.0" + ENTER)

@@ -41,9 +41,10 @@ def strip_comment(line: str) -> str:
 def rule_lines(doc: TextDoc) -> list[tuple[int, int, str]]:
     """(line, column, text) for each rule or header line, comments removed (read once per
     profile: every AppArmor rule asks)."""
-    if "rule_lines" not in doc.memo:
-        doc.memo["rule_lines"] = list(_rule_lines(doc))
-    return doc.memo["rule_lines"]
+    lines: list[tuple[int, int, str]] | None = doc.memo.get("rule_lines")
+    if lines is None:
+        lines = doc.memo["rule_lines"] = list(_rule_lines(doc))
+    return lines
 
 
 def _rule_lines(doc: TextDoc) -> Iterator[tuple[int, int, str]]:

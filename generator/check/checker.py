@@ -4,8 +4,8 @@ apply suppressions. Never prints; returns findings (frozen data) for the report 
 Files are checked as the walk finds them: a Dockerfile, compose file or profile is read,
 checked and let go before the next is looked for. Kubernetes documents are the exception: the
 rules that look across documents (a NetworkPolicy, a namespace, a ServiceAccount) need all
-those deployed together, so they are held (as plain data) until their folder is done, or to
-the end when a kustomization may tie folders together.
+those deployed together, so they are held (as plain data) until the walk has left every
+folder of their bundle (their folder's, or their kustomization's: see bundles.py).
 
 One bad file never stops the others: a file that does not read or parse becomes a TS-P01
 finding at the parser's position, and checking goes on.
@@ -16,12 +16,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from generator import compose_digest
 from generator.check import discover as discovery
-from generator.check.bundles import bundle_key, kustomize_groups
-from generator.check.documents import YamlDoc, at_node, misshapen
+from generator.check.bundles import Deployments, deployments
+from generator.check.documents import at_node, misshapen
 from generator.check.kinds import SKIP_DIRS, kind_from_name, kind_of
 from generator.check.model import COMPOSE, DAEMON, KUBERNETES, SECCOMP, Context, Finding, Hit, Rule
 from generator.check.parsing import parse_source
@@ -44,7 +43,6 @@ __all__ = ["SelfCheckError", "check_paths", "check_sources", "check_texts", "dis
 
 # Kinds read without positions first (fast); read again with them only when a rule reports.
 PLAIN_FIRST = (SECCOMP, DAEMON, COMPOSE, KUBERNETES)
-KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml")
 
 
 class SelfCheckError(TightshipError):
@@ -97,19 +95,18 @@ def _misshapen(src: Source) -> None:
             failed(src, why, hit.line, hit.column)
 
 
-def _run(rule: Rule, doc: Any, ctx: Context) -> list[Hit]:
-    return list(rule.check(doc, ctx) or ())
-
-
 def _hits(src: Source, ctx: Context) -> list[tuple[Rule, Hit]]:
     found: list[tuple[Rule, Hit]] = []
     for rule in rules_for(src.kind) if src.docs and src.kind else ():
+        check = rule.check
         for doc in src.docs:
             try:
-                found.extend((rule, hit) for hit in _run(rule, doc, ctx))
+                hits = list(check(doc, ctx) or ())
             except Exception as exc:  # a rule's bug must not stop the other files
                 found.append((PARSE_RULE, Hit(1, 1, f"{rule.id} could not check this file "
                                                     f"({type(exc).__name__}: {exc})")))
+                continue
+            found.extend([(rule, hit) for hit in hits])
     return found
 
 
@@ -154,14 +151,10 @@ def _judge(src: Source, ctx: Context,
 def _judge_together(held: list[Source], ctx: Context,
                     profile_suppressions: Sequence[ProfileSuppression]) -> list[Finding]:
     """Kubernetes sources deployed together: each document sees the others (its bundle)."""
-    groups = kustomize_groups(held)
-    bundles: dict[str, list[YamlDoc]] = {}
+    bundle = [doc for src in held for doc in src.docs]
     for src in held:
         for doc in src.docs:
-            bundles.setdefault(bundle_key(src, groups), []).append(doc)
-    for src in held:
-        for doc in src.docs:
-            doc.bundle = bundles[bundle_key(src, groups)]
+            doc.bundle = bundle
     results: list[Finding] = []
     for src in held:
         results.extend(_judge(src, ctx, profile_suppressions))
@@ -170,31 +163,36 @@ def _judge_together(held: list[Source], ctx: Context,
 
 def _check_stream(sources: Iterable[Source], ctx: Context,
                   profile_suppressions: Sequence[ProfileSuppression],
-                  *, may_tie_folders: bool) -> list[Finding]:
-    """Check each source as it comes; Kubernetes ones are held while their folder lasts (to the
-    end when a kustomization may deploy files of several folders together)."""
+                  deployed: Deployments, *, walked_in_order: bool) -> list[Finding]:
+    """Check each source as it comes. Kubernetes ones are held in their bundle until the walk
+    has left every folder the bundle spans (`walked_in_order`: the files of a folder come
+    together, as in the walk of one path); otherwise to the end."""
     results: list[Finding] = []
-    held: list[Source] = []
+    held: dict[str, list[Source]] = {}
+    left: set[str] = set()  # folders the walk is done with
     folder: str | None = None
     for src in sources:
+        here = os.path.dirname(src.name)
+        if walked_in_order and folder is not None and here != folder:
+            left.add(folder)
+            for key in [k for k in held if deployed.folders(k) <= left]:
+                results.extend(_judge_together(held.pop(key), ctx, profile_suppressions))
+        folder = here
         _parse(src)
         if src.kind != KUBERNETES:
             results.extend(_judge(src, ctx, profile_suppressions))
             continue
-        here = os.path.dirname(src.name)
-        if held and here != folder and not may_tie_folders:
-            results.extend(_judge_together(held, ctx, profile_suppressions))
-            held = []
-        folder = here
-        held.append(src)
-    results.extend(_judge_together(held, ctx, profile_suppressions))
+        held.setdefault(deployed.key(src), []).append(src)
+    for group in held.values():
+        results.extend(_judge_together(group, ctx, profile_suppressions))
     return sort_findings(results)
 
 
 def check_sources(sources: list[Source], ctx: Context,
                   profile_suppressions: Sequence[ProfileSuppression] = ()) -> list[Finding]:
     """Parse and check each source; returns every finding, sorted by file, line, column."""
-    return _check_stream(sources, ctx, profile_suppressions, may_tie_folders=True)
+    return _check_stream(sources, ctx, profile_suppressions, Deployments(),
+                         walked_in_order=False)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -232,23 +230,6 @@ def _sources(paths: Sequence[str | Path], found: discovery.Discovery,
         yield failed(Source(display(path), "", None, True, path), message)
 
 
-def _may_tie_folders(paths: Sequence[str | Path]) -> bool:
-    """Whether files of several folders may be deployed together: more than one path named,
-    or a kustomization anywhere under the one named (names only, nothing read)."""
-    if len(paths) != 1:
-        return True
-    for given in paths:
-        path = Path(given)
-        if path.name.lower() in KUSTOMIZATIONS:
-            return True
-        if path.is_dir():
-            for _folder, dirs, files in os.walk(path):
-                dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
-                if any(f.lower() in KUSTOMIZATIONS for f in files):
-                    return True
-    return False
-
-
 def check_paths(paths: Sequence[str | Path], ctx: Context,
                 profile_suppressions: Sequence[ProfileSuppression] = (),
                 notes: list[str] | None = None) -> tuple[list[Finding], int]:
@@ -259,7 +240,7 @@ def check_paths(paths: Sequence[str | Path], ctx: Context,
     found = discovery.Discovery()
     counted = [0]
     findings = _check_stream(_sources(paths, found, counted), ctx, profile_suppressions,
-                             may_tie_folders=_may_tie_folders(paths))
+                             deployments(paths), walked_in_order=len(paths) == 1)
     if notes is not None:
         notes.extend(f"skipped {display(p)}: {kind}, not a regular file"
                      for p, kind in found.skipped)

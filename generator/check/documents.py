@@ -90,6 +90,8 @@ class YamlDoc:
     bundle: list["YamlDoc"] = field(default_factory=list)  # manifests deployed together
     pods: list[PodTemplate] | None = field(default=None, init=False, repr=False,
                                            compare=False)  # pod_templates' answer, once read
+    containers_read: list[Any] | None = field(default=None, init=False, repr=False,
+                                              compare=False)  # workloads' answer, once read
 
     @property
     def kind(self) -> str:

@@ -111,7 +111,9 @@ def rule_descriptor(rule: Rule, repository: str | None = None) -> dict[str, Any]
         "name": rule.id.replace("-", "").replace(".", "_"),
         "shortDescription": {"text": rule.message},
         "fullDescription": {"text": f"{rule.message}. {rule.doc}" if rule.doc else rule.message},
-        "help": {"text": f"{rule.hint}" + (f" ({equivalents})" if equivalents else ""),
+        "help": {"text": " ".join(part for part in (
+                     f"{rule.doc}" if rule.doc else "", f"Fix: {rule.hint}.",
+                     f"Equivalents: {equivalents}." if equivalents else "") if part),
                  "markdown": markdown},
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
         "properties": {"tags": tags, "precision": "high",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +58,14 @@ class Workload:
         return None, None
 
 
-def workloads(doc: YamlDoc) -> Iterator[Workload]:
+def workloads(doc: YamlDoc) -> list[Workload]:
+    """Each container of a document, read once: every run-time rule asks."""
+    if doc.containers_read is None:
+        doc.containers_read = list(_workloads(doc))
+    return doc.containers_read
+
+
+def _workloads(doc: YamlDoc) -> Iterator[Workload]:
     if doc.family == COMPOSE:
         services = get(doc.node, "services")
         for name, service in compose_services(doc):
@@ -74,8 +80,9 @@ def security_opts(service: YamlMap) -> Iterator[tuple[int, str, str]]:
     """compose `security_opt`: (index, option, value) with `:` and `=` forms alike."""
     for i, item in enumerate(seq(service.get("security_opt"))):
         text = str(item).strip()
-        match = re.match(r"([^:=]*)(?:[:=](.*))?$", text)
-        key, value = match.group(1), match.group(2) or ""
+        # the option ends at the first `:` or `=`; a quoted value may hold line breaks
+        cut = min((i for i in (text.find(":"), text.find("=")) if i >= 0), default=len(text))
+        key, value = text[:cut], text[cut + 1:]
         yield i, key.strip().lower(), value.strip()
 
 

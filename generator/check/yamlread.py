@@ -75,8 +75,15 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
     why."""
     import yaml
 
+    from generator.check.yamlplain import build_documents
+
+    loader = _plain_loader()
     try:
-        return [d for d in yaml.load_all(text, Loader=_plain_loader()) if d is not None]
+        return build_documents(text, loader)
+    except Exception:  # Unusual, or what libyaml refuses: PyYAML's own loader decides
+        pass
+    try:
+        return [d for d in yaml.load_all(text, Loader=loader) if d is not None]
     except Exception:
         return None
 

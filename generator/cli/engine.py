@@ -61,10 +61,26 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
+    if args.seccomp_command == "explain":
+        return cmd_seccomp_explain(args, out)
+    return cmd_seccomp_learn(args, out)
+
+
+def cmd_seccomp_explain(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.confinement import profile_groups
+    from generator.render.profiles import load_profile
+    from generator.render.seccomp_explain import explain
+
+    lines = explain(profile_groups(load_profile(args.profile)), args.syscalls)
+    out.write("".join(f"{line}\n" for line in lines))
+    return 0
+
+
+def cmd_seccomp_learn(args: argparse.Namespace, out: TextIO) -> int:
     from generator.engine.learn import learn
+    from generator.render.confinement import profile_groups, runtime_groups
     from generator.render.pipeline import load_spec
     from generator.render.profiles import load_profile
-    from generator.render.seccomp_groups import profile_groups, runtime_groups
     from generator.render.writer import atomic_write
 
     profile = load_profile(args.profile)

@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--format", choices=("text", "json"), default="text")
 
     seccomp = commands.add_parser(
-        "seccomp", help="seccomp profile tools (learn)",
+        "seccomp", help="seccomp profile tools (learn, explain)",
         description="Tools for the service's seccomp profile.")
     seccomp_commands = seccomp.add_subparsers(dest="seccomp_command", metavar="SUBCOMMAND",
                                               required=True)
@@ -151,6 +151,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="the image's runtime, when there is no answers file")
     learn.add_argument("--out", default="seccomp.learned.json", metavar="FILE",
                        help="where to write the profile (default: seccomp.learned.json)")
+    explain = seccomp_commands.add_parser(
+        "explain", help="say why syscalls are left out, restricted or allowed",
+        description="Print the reasons the profile's syscall groups give: why each dangerous "
+                    "call is never allowed by a group, and why a call is allowed only with "
+                    "argument conditions or answered with an error. With SYSCALL names, say "
+                    "how each one is handled.")
+    explain.add_argument("syscalls", nargs="*", metavar="SYSCALL",
+                         help="only these syscalls (default: every one left out or restricted)")
+    explain.add_argument("--profile", default="default", metavar="NAME|PATH",
+                         help="the profile whose syscall groups are read (default: default)")
 
     new = commands.add_parser(
         "new", help="answer questions in a terminal; write tightship.yaml and the files",

@@ -31,15 +31,10 @@ from typing import Any
 
 from generator.engine.verify import SECRETS_DIR
 from generator.errors import EngineError, UserError
+from generator.render.group_model import GroupSet
 from generator.render.outputs.seccomp import profile_json
-from generator.render.seccomp_groups import (
-    START_GROUP,
-    GroupSet,
-    SyscallRule,
-    allowed_names,
-    is_syscall,
-    make_rules,
-)
+from generator.render.seccomp_groups import START_GROUP, is_syscall
+from generator.render.syscall_rules import SyscallRule, allowed_names, make_rules
 
 TRACER_DIR = "/.tightship-trace"
 OUT_DIR = "/.tightship-out"

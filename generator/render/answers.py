@@ -75,7 +75,7 @@ def load_answers(path: Path, sets: list[str] | tuple[str, ...] = ()) -> Answers:
     return Answers(data=data, layers=layers, base_dir=path.resolve().parent)
 
 
-def _deep_set(target: dict, keys: list[str], value: Any) -> None:
+def _deep_set(target: dict[str, Any], keys: list[str], value: Any) -> None:
     for key in keys[:-1]:
         child = target.get(key)
         if not isinstance(child, dict):

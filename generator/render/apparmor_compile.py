@@ -3,6 +3,8 @@
 `-Q -K -S`: parse and compile only; never load into a kernel, never touch the cache, and write
 the compiled policy to stdout (discarded), so no AppArmor kernel module or root is needed.
 Where apparmor_parser is not installed, this step does nothing: the rules in check stand alone.
+A profile that compiled is remembered in the cache folder by its text and the parser binary
+(path, size, modification time), so the same profile is not compiled again by the same parser.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from generator.messages import clip
+from generator.render.disk_cache import pass_marker, remember_pass
 
 _AT_LINE = re.compile(r" at line (\d+): (.*)")
 
@@ -33,6 +36,9 @@ def compile_errors(files: dict[str, str]) -> list[tuple[str, int, str]]:
     for name, text in sorted(files.items()):
         if not name.startswith("apparmor/"):
             continue
+        compiled = _pass_marker(tool, text)
+        if compiled is not None and compiled.exists():
+            continue
         with tempfile.TemporaryDirectory(prefix="tightship-apparmor-") as folder:
             path = Path(folder) / "profile"
             path.write_text(text, encoding="utf-8")
@@ -44,7 +50,20 @@ def compile_errors(files: dict[str, str]) -> list[tuple[str, int, str]]:
                 continue
         if proc.returncode != 0:
             errors.append((name, *_explain(proc.stderr.decode("utf-8", "replace"))))
+        else:
+            remember_pass(compiled)
     return errors
+
+
+def _pass_marker(tool: str, text: str) -> Path | None:
+    """Where a compile of `text` by this parser binary is remembered; None: no binary to name."""
+    try:
+        binary = Path(tool).resolve()
+        info = binary.stat()
+    except OSError:
+        return None
+    return pass_marker("apparmor", str(binary), str(info.st_size), str(info.st_mtime_ns), text)
+
 
 
 def _explain(stderr: str) -> tuple[int, str]:

@@ -4,13 +4,41 @@ there (`tightship.yaml:11: build.command[2]`), not only against the generated fi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
 
 from generator.errors import UserError
 from generator.messages import clip, shown
 from generator.render.answers import Answers
 from generator.render.validation import field_error
+
+
+class Refused(Protocol):
+    """What is read of a self-check finding (the checker's Finding: render sees only this)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+class Refusal(Protocol):
+    """The self-check's error: the findings that refused the rendered files."""
+
+    @property
+    def findings(self) -> Sequence[Refused]: ...
+
+
+# (other answers, a finding) -> whether those answers still give a finding of its rule and file
+StillRefused = Callable[[Answers, Refused], bool]
 
 
 def _leaves(data: Any, path: list[Any]) -> Iterator[tuple[list[Any], str]]:
@@ -39,8 +67,8 @@ def _replaced(data: Any, path: list[Any], value: Any) -> Any:
     return copy
 
 
-def culprit(line_text: str, finding, answers: Answers,
-            still_refused) -> tuple[list[Any], str] | None:
+def culprit(line_text: str, finding: Refused, answers: Answers,
+            still_refused: StillRefused) -> tuple[list[Any], str] | None:
     """The answer whose text is on the refused line and without which the finding goes away
     (tried longest first), or None."""
     found = [(path, value) for path, value in _leaves(answers.data, [])
@@ -55,8 +83,8 @@ def culprit(line_text: str, finding, answers: Answers,
     return None  # no answer proved to be the cause: the template or the profile is
 
 
-def blame_answer(error, files: dict[str, str], answers: Answers,
-                 still_refused) -> UserError | None:
+def blame_answer(error: Refusal, files: dict[str, str], answers: Answers,
+                 still_refused: StillRefused) -> UserError | None:
     """The SelfCheckError `error` as a UserError naming the answer behind its first finding.
 
     `still_refused(answers, finding)` renders other answers and says whether a finding of

@@ -10,26 +10,17 @@ be read only means the groups are built again.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.render.disk_cache import cache_dir as cache_dir
+from generator.render.disk_cache import read_json, store_json
 from generator.render.group_model import Group, GroupSet, Special
 
 FORMAT = 1
-
-
-def cache_dir() -> Path:
-    """$TIGHTSHIP_CACHE_DIR, else $XDG_CACHE_HOME/tightship, else ~/.cache/tightship."""
-    if os.environ.get("TIGHTSHIP_CACHE_DIR"):
-        return Path(os.environ["TIGHTSHIP_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tightship"
 
 
 def content_key(folder: Path) -> str:
@@ -46,30 +37,19 @@ def cached_groups(folder: Path, build: Callable[[], GroupSet]) -> GroupSet:
         key = content_key(folder)
     except OSError:
         return build()
-    place = cache_dir() / f"seccomp-groups-{key}.json"
+    name = f"seccomp-groups-{key}.json"
     try:
-        found = _from_json(json.loads(place.read_text(encoding="utf-8")), str(folder))
-    except (OSError, ValueError, TypeError, KeyError):
+        found = _from_json(read_json(name), str(folder))
+    except (TypeError, KeyError, AttributeError):
         found = None
     if found is not None:
         return found
     groups = build()
-    _store(place, groups)
+    store_json(name, _to_json(groups), sort_keys=True)
     return groups
 
 
-def _store(place: Path, groups: GroupSet) -> None:
-    try:
-        place.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=place.parent,
-                                         prefix=".seccomp-groups-", delete=False) as out:
-            json.dump(_to_json(groups), out, sort_keys=True)
-        os.replace(out.name, place)  # a reader sees the whole file or none
-    except OSError:
-        pass  # not writable: the next run builds the groups again
-
-
-def _to_json(groups: GroupSet) -> dict:
+def _to_json(groups: GroupSet) -> dict[str, Any]:
     return {"groups": [asdict(g) for g in groups.groups.values()],
             "special": [asdict(s) for s in groups.special.values()],
             "dangerous": groups.dangerous,
@@ -81,7 +61,7 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def _from_json(data: dict, folder: str) -> GroupSet:
+def _from_json(data: dict[str, Any], folder: str) -> GroupSet:
     groups = {g["name"]: Group(g["name"], g["description"], g["file"], _tuples(g["syscalls"]))
               for g in data["groups"]}
     special = {s["name"]: Special(s["name"], s["group"], s["why"], _tuples(s["args"]),

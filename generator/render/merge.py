@@ -8,7 +8,9 @@ result came from the user's edits, so a rule broken by an edit can be traced to 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import merge3
 
@@ -47,9 +49,10 @@ def merge_text(name: str, base: str | None, current: str, rendered: str,
         raise ValueError(f"conflict mode {mode!r}")
     o, a, b = _lines(base), _lines(current), _lines(rendered)
     m = merge3.Merge3(o, a, b)
-    regions = m.merge_regions()
-    if base is None:
-        regions = m.reprocess_merge_regions(regions)
+    merged = m.merge_regions()
+    # the regions' tuples differ in length by kind: a conflict also holds both sides' ranges
+    regions: Iterable[tuple[Any, ...]] = (m.reprocess_merge_regions(merged) if base is None
+                                          else merged)
     out: list[str] = []
     conflicts: list[int] = []
     on_disk: list[int] = []

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from generator.render.answers import load_answers
-from generator.render.blame import blame_answer
+from generator.render.answers import Answers, load_answers
+from generator.render.blame import Refused, blame_answer
 from generator.render.files import render_all
 from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec, build_spec
 
 
-def load_spec(answers_path: Path, profile: str | Profile, sets=()) -> tuple[Spec, Profile]:
+def load_spec(answers_path: Path, profile: str | Profile,
+              sets: list[str] | tuple[str, ...] = ()) -> tuple[Spec, Profile]:
     if isinstance(profile, str):
         profile = load_profile(profile)
     answers = load_answers(answers_path, sets)
@@ -37,7 +39,8 @@ def render_checked(spec: Spec, profile: Profile) -> dict[str, str]:
     return files
 
 
-def render_service(answers_path: Path, profile: str | Profile, sets=()) -> dict[str, str]:
+def render_service(answers_path: Path, profile: str | Profile,
+                   sets: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
     spec, profile = load_spec(answers_path, profile, sets)
     return render_checked(spec, profile)
 
@@ -55,7 +58,7 @@ def self_check(files: dict[str, str], profile: Profile) -> None:
         raise SelfCheckError(findings)
 
 
-def rule_findings(files: dict[str, str], profile: Profile) -> list:
+def rule_findings(files: dict[str, str], profile: Profile) -> list[Any]:
     """The findings of `check`'s rules on files held in memory, less those suppressed."""
     from generator.check.checker import check_texts, profile_settings
 
@@ -78,7 +81,7 @@ def compile_check(files: dict[str, str]) -> None:
         raise SelfCheckError(failures)
 
 
-def _still_refused(answers, profile: Profile, finding) -> bool:
+def _still_refused(answers: Answers, profile: Profile, finding: Refused) -> bool:
     """Whether other answers still give a finding of `finding`'s rule in its file."""
     from generator.check.checker import SelfCheckError
     from generator.errors import UserError

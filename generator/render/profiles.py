@@ -15,10 +15,11 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.imageref import ImageRef, parse_ref
+from generator.render.profile_cache import cached_profile, store_profile
 from generator.render.signatures import Signature, build_signature
 from generator.render.validation import field_error, validate
 from generator.resources import data_dir
-from generator.yamlio import Layer, load_file, locate, to_plain
+from generator.yamlio import Layer, load_text, locate, read_text, to_plain
 
 PROFILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 _REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
@@ -116,21 +117,32 @@ def find_profile(name_or_path: str, *, relative_to: Path | None = None) -> Path:
 
 def load_profile(name_or_path: str) -> Profile:
     path = find_profile(name_or_path)
-    layers, merged = _load_chain(path, seen=())
-    validate(to_plain(merged), "profile.schema.json", layers)
-    return _build(to_plain(merged), layers, source=str(path))
+    text = read_text(path, what="profile")
+    cached = cached_profile(path, text)
+    if cached is not None:
+        layers, data = cached
+        return _build(data, layers, source=str(path))
+    layers, merged = _load_chain(path, seen=(), text=text)
+    data = to_plain(merged)
+    validate(data, "profile.schema.json", layers)
+    profile = _build(to_plain(merged), layers, source=str(path))
+    store_profile(path, layers, data)
+    return profile
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[list[Layer], Any]:
+def _load_chain(path: Path, seen: tuple[Path, ...],
+                text: str | None = None) -> tuple[list[Layer], Any]:
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(str(p) for p in (*seen, resolved))
         raise UserError(f"profiles extend each other in a loop: {chain}", file=str(path),
                         field="extends")
-    node = load_file(path, what="profile")
+    if text is None:
+        text = read_text(path, what="profile")
+    node = load_text(text, file=str(path))
     if not isinstance(node, dict):
         raise UserError("a profile must be a mapping of keys to values", file=str(path), line=1)
-    layer = Layer(str(path), node)
+    layer = Layer(str(path), node, text=text)
     parent_name = node.get("extends")
     if parent_name is None:
         return [layer], copy.deepcopy(node)
@@ -164,7 +176,7 @@ def _merge(parent: Any, child: Any, key: str | None = None) -> Any:
     return copy.deepcopy(child)
 
 
-def _build(data: dict, layers: list[Layer], source: str) -> Profile:
+def _build(data: dict[str, Any], layers: list[Layer], source: str) -> Profile:
     allowed = list(data["allowed_registries"])
     images: dict[str, BaseImage] = {}
     for key, entry in data["images"].items():
@@ -203,9 +215,14 @@ def _build(data: dict, layers: list[Layer], source: str) -> Profile:
                        layers, ["images", key, "ref"])
         return chosen
 
+    def run_image(runtime: str, version: str) -> BaseImage:
+        chosen = image(runtime, version, "run")
+        assert chosen is not None  # the schema requires every version to name its run image
+        return chosen
+
     runtimes = {
         runtime: {str(version): RuntimeImages(build=image(runtime, version, "build"),
-                                              run=image(runtime, version, "run"))
+                                              run=run_image(runtime, version))
                   for version in versions}
         for runtime, versions in data["runtimes"].items()
     }

@@ -18,6 +18,7 @@ from generator.messages import clip, shown
 from generator.render.answers import Answers
 from generator.render.profiles import Profile
 from generator.render.validation import field_error
+from generator.runtimes import Error
 from generator.values import SECRETS_DIR, normal_path  # R13: one file per secret name
 from generator.yamlio import locate
 
@@ -141,10 +142,10 @@ def build_run(answers: Answers, profile: Profile, spec: BuiltService) -> RunSett
     run = answers.data.get("run", {})
     layers = answers.layers
 
-    def error(message: str, *path: Any):
+    def error(message: str, *path: Any) -> UserError:
         return field_error(message, layers, list(path))
 
-    def publish_error(message: str, key: str):
+    def publish_error(message: str, key: str) -> UserError:
         # YAML keeps `8080:` an integer key; the field is still named run.publish.8080
         file, line = locate(layers, ["run", "publish", int(key)])
         return UserError(message, file=file, line=line, field=f"run.publish.{key}")
@@ -241,7 +242,8 @@ def _minor(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def _check_writable(spec: BuiltService, size: str, run: dict, error) -> None:
+def _check_writable(spec: BuiltService, size: str, run: dict[str, Any],
+                    error: Error) -> None:
     """R06: writable paths are separate tmpfs mounts that must not hide the service's files."""
     normal = list(spec.writable)  # normalised by build_spec
     workdir = spec.workdir
@@ -270,7 +272,12 @@ def _check_writable(spec: BuiltService, size: str, run: dict, error) -> None:
                     *(("run", "writable_size") if "writable_size" in run else ("writable",)))
 
 
-def _kubernetes_settings(profile: Profile) -> dict:
+def user_namespaces_default(profile: Profile) -> bool:
+    """The profile's `kubernetes.user_namespaces`: what a service gets unless its answers say."""
+    return bool(_kubernetes_settings(profile)["user_namespaces"])
+
+
+def _kubernetes_settings(profile: Profile) -> dict[str, Any]:
     k8s = profile.data.get("kubernetes") or {}
     return {
         "version": str(k8s.get("version", DEFAULT_K8S_VERSION)),

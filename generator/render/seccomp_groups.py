@@ -10,15 +10,14 @@ only when its answers name it with a reason its profile accepts.
 Every syscall name is checked against libseccomp's tables for x86_64 and aarch64 (through
 `pyseccomp`), so a typo is an error with its file, line and field, never a silently dead rule.
 
-The Spec's `confinement` (built by `build_confinement`) carries the resolved rules; the seccomp
-and AppArmor outputs only lay them out.
+syscall_rules.py turns the chosen groups into profile rules; confinement.py chooses the groups
+for a service.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,30 +26,24 @@ from generator.errors import UserError
 from generator.messages import shown
 from generator.render.group_model import Group, GroupSet, Special
 from generator.render.groups_cache import cached_groups
-from generator.render.profiles import Profile
 from generator.render.validation import field_error
 from generator.resources import data_dir
-from generator.runtimes import RUNTIMES
-from generator.yamlio import Layer, load_file, locate, to_plain
+from generator.yamlio import Layer, load_file, to_plain
 
 DANGEROUS_FILE = "dangerous.yaml"
 GROUP_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 SYSCALL_NAME_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 OPS = ("SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE",
        "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ")
-ALLOW, ERRNO = "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO"
 
-# Used when a profile has no `seccomp` section (the built-in default profile spells these out).
-DEFAULT_BASE = ("container-start", "file-io", "memory", "signals", "process", "time", "events")
 # Always part of a learned profile: without it the container does not even start.
 START_GROUP = "container-start"
-DEFAULT_NETWORK = ("networking",)
 
 
 # --- syscall names ---------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _libseccomp():
+def _libseccomp() -> Any:  # the pyseccomp module (it ships no types)
     try:
         import pyseccomp
     except ImportError:
@@ -145,14 +138,16 @@ def _load_dangerous(file: Path) -> tuple[dict[str, str], set[str]]:
     return dangerous, with_args
 
 
-def _check_name(name: Any, layers: Sequence[Layer], where: list) -> None:
+def _check_name(name: Any, layers: Sequence[Layer], where: list[Any]) -> str:
     if not isinstance(name, str) or not is_syscall(name):
         raise field_error(f"unknown syscall {shown(name)}: libseccomp knows no such syscall on "
                           f"x86_64 or "
                    "aarch64", layers, where)
+    return name
 
 
-def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
+def _load_group(file: Path, dangerous: dict[str, str],
+                with_args: set[str]) -> tuple[Group, list[tuple[Special, Layer, list[Any]]]]:
     node = load_file(file, what="syscall group")
     layer = Layer(str(file), node)
     layers = [layer]
@@ -177,7 +172,7 @@ def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
     if not isinstance(entries, list) or not entries:
         raise field_error("list the group's syscalls", layers, ["syscalls"])
     names: list[str] = []
-    rules = []
+    rules: list[tuple[Special, Layer, list[Any]]] = []
     for i, entry in enumerate(entries):
         where = ["syscalls", i]
         if isinstance(entry, dict):
@@ -204,13 +199,13 @@ def _load_group(file: Path, dangerous: dict[str, str], with_args: set[str]):
     return Group(name, description.strip(), str(file), tuple(names)), rules
 
 
-def _special(entry: dict, group: str, layers, where: list) -> Special:
+def _special(entry: dict[str, Any], group: str, layers: Sequence[Layer],
+             where: list[Any]) -> Special:
     extra = sorted(set(entry) - {"name", "why", "args", "errno"})
     if extra:
         raise field_error(f"unknown key '{extra[0]}'; expected one of: args, errno, name, why",
                    layers, where + [extra[0]])
-    name = entry.get("name")
-    _check_name(name, layers, where + ["name"])
+    name = _check_name(entry.get("name"), layers, where + ["name"])
     why = entry.get("why")
     if not isinstance(why, str) or not why.strip():
         raise field_error(f"say why {name} is handled this way", layers, where + ["why"])
@@ -248,171 +243,3 @@ def _special(entry: dict, group: str, layers, where: list) -> Special:
     if "args" in entry and not alternatives:
         raise field_error("list at least one set of argument conditions", layers, where + ["args"])
     return Special(name, group, why.strip(), tuple(alternatives), errno)
-
-
-# --- rules -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SyscallRule:
-    """One entry of the profile's `syscalls` list."""
-
-    names: tuple[str, ...]
-    action: str
-    comment: str
-    args: tuple[tuple[tuple[str, Any], ...], ...] = ()  # conditions, ANDed
-    errno: int | None = None
-
-    def as_json(self) -> dict:
-        entry: dict[str, Any] = {"names": list(self.names), "action": self.action}
-        if self.args:
-            entry["args"] = [dict(cond) for cond in self.args]
-        if self.errno is not None:
-            entry["errnoRet"] = self.errno
-        entry["comment"] = self.comment
-        return entry
-
-
-def make_rules(wanted: Iterable[tuple[str, str]], groups: GroupSet,
-               denied: Iterable[str] = (), outright: Iterable[str] = ()) -> tuple[SyscallRule, ...]:
-    """(syscall, source) pairs, in order → rules; each syscall lands in its first source's rule.
-
-    A syscall with a special rule gets that rule (its arguments or errno) unless it is in
-    `outright` (the answers asked for it by name); the others are allowed outright, one rule
-    per source so the file says where each syscall came from.
-    """
-    denied = set(denied)
-    outright = set(outright)
-    plain: dict[str, list[str]] = {}
-    specials: list[tuple[Special, str]] = []
-    seen: set[str] = set()
-    for name, source in wanted:
-        if name in seen or name in denied:
-            continue
-        seen.add(name)
-        rule = None if name in outright else groups.special.get(name)
-        if rule is not None:
-            specials.append((rule, source))
-        else:
-            plain.setdefault(source, []).append(name)
-    rules = [SyscallRule(tuple(sorted(names)), ALLOW, source) for source, names in plain.items()]
-    for special, source in specials:
-        comment = f"{source}: {special.why}"
-        if special.errno is not None:
-            rules.append(SyscallRule((special.name,), ERRNO, comment, errno=special.errno))
-        else:
-            rules.extend(SyscallRule((special.name,), ALLOW, comment, args=alt)
-                         for alt in special.args)
-    return tuple(rules)
-
-
-def allowed_names(rules: Iterable[SyscallRule]) -> tuple[str, ...]:
-    """Every syscall some rule allows (outright or by argument), sorted."""
-    return tuple(sorted({n for r in rules if r.action == ALLOW for n in r.names}))
-
-
-# --- the Spec's confinement ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Confinement:
-    """What the seccomp and AppArmor outputs are made from."""
-
-    groups: tuple[str, ...]  # selected groups, in order
-    allowed: tuple[tuple[str, str], ...]  # (syscall, reason) the answers add
-    denied: tuple[str, ...]  # syscalls the answers take away
-    network: bool  # the service declares ports or egress
-    egress: bool  # the service connects out
-    rules: tuple[SyscallRule, ...]
-    apparmor_in_compose: bool  # compose names the AppArmor profile (the host must load it)
-    apparmor_in_kubernetes: bool  # so do the Kubernetes manifests (each node must load it)
-
-    @property
-    def syscall_count(self) -> int:
-        return len(allowed_names(self.rules))
-
-
-def seccomp_settings(profile: Profile) -> dict:
-    return dict(profile.data.get("seccomp") or {})
-
-
-def profile_groups(profile: Profile) -> GroupSet:
-    settings = seccomp_settings(profile)
-    folder = settings.get("groups")
-    if not folder:
-        return load_groups()
-    defined_in, _ = locate(profile.layers, ["seccomp", "groups"])  # relative to its file
-    path = (Path(defined_in).parent / folder).resolve()
-    if not path.is_dir():
-        raise field_error(f"syscall group folder {path} does not exist", profile.layers,
-                   ["seccomp", "groups"])
-    return load_groups(path)
-
-
-def runtime_groups(profile: Profile, runtime: str) -> tuple[str, ...]:
-    runtimes = seccomp_settings(profile).get("runtimes") or {}
-    if runtime in runtimes:
-        return tuple(runtimes[runtime])
-    return RUNTIMES[runtime].seccomp_groups if runtime in RUNTIMES else ()
-
-
-def selected_groups(profile: Profile, runtime: str, network: bool) -> tuple[str, ...]:
-    settings = seccomp_settings(profile)
-    chosen = list(settings.get("base", DEFAULT_BASE))
-    if network:
-        chosen += list(settings.get("network", DEFAULT_NETWORK))
-    chosen += runtime_groups(profile, runtime)
-    return tuple(dict.fromkeys(chosen))
-
-
-def _check_selection(profile: Profile, groups: GroupSet, runtime: str) -> None:
-    settings = seccomp_settings(profile)
-    places = [(["seccomp", "base"], settings.get("base", DEFAULT_BASE)),
-              (["seccomp", "network"], settings.get("network", DEFAULT_NETWORK)),
-              (["seccomp", "runtimes", runtime], runtime_groups(profile, runtime))]
-    for path, names in places:
-        for i, name in enumerate(names):
-            if name not in groups.groups:
-                known = ", ".join(sorted(groups.groups))
-                raise field_error(f"no syscall group '{name}' in {groups.folder} (groups: {known})",
-                           profile.layers, [*path, i])
-
-
-def build_confinement(answers: dict, layers: Sequence[Layer], profile: Profile, *,
-                      runtime: str, ports: Sequence[int], egress: bool) -> Confinement:
-    """Choose the groups for this service and apply its answers' `syscalls` overrides."""
-    network = bool(ports) or egress
-    groups = profile_groups(profile)
-    _check_selection(profile, groups, runtime)
-    chosen = selected_groups(profile, runtime, network)
-    asked = answers.get("syscalls") or {}
-    accepted = seccomp_settings(profile).get("accepted_reasons") or {}
-    allowed: list[tuple[str, str]] = []
-    for name, reason in (asked.get("allow") or {}).items():
-        where = ["syscalls", "allow", name]
-        if not is_syscall(name):
-            raise field_error(f"unknown syscall '{name}': libseccomp knows no such syscall on "
-                              f"x86_64 "
-                       "or aarch64", layers, where)
-        if name in groups.dangerous:
-            reasons = list(accepted.get(name) or [])
-            if reason not in reasons:
-                offered = ("; it accepts: " + ", ".join(shown(r) for r in reasons)) if reasons \
-                    else "; it accepts none (seccomp.accepted_reasons)"
-                raise field_error(f"{name} is dangerous ({groups.dangerous[name]}) and profile "
-                           f"'{profile.name}' does not accept the reason {shown(reason)}{offered}",
-                           layers, where)
-        allowed.append((name, reason))
-    denied = list(asked.get("deny") or [])
-    for i, name in enumerate(denied):
-        if not is_syscall(name):
-            raise field_error(f"unknown syscall '{name}': libseccomp knows no such syscall on "
-                              f"x86_64 "
-                       "or aarch64", layers, ["syscalls", "deny", i])
-    wanted = [(n, g) for g in chosen for n in groups.groups[g].syscalls]
-    # What the answers name is allowed outright: they asked for the syscall itself.
-    wanted += [(n, f"answers: {reason}") for n, reason in sorted(allowed)]
-    rules = make_rules(wanted, groups, denied, outright=[n for n, _ in allowed])
-    apparmor = dict(profile.data.get("apparmor") or {})
-    return Confinement(groups=chosen, allowed=tuple(sorted(allowed)), denied=tuple(denied),
-                       network=network, egress=egress, rules=rules,
-                       apparmor_in_compose=bool(apparmor.get("compose", True)),
-                       apparmor_in_kubernetes=bool(apparmor.get("kubernetes", True)))

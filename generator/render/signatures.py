@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from generator.render.validation import field_error
 from generator.yamlio import Layer
@@ -36,7 +37,8 @@ class Signature:
     transparency_log: bool = True  # cosign-key: False = the key alone proves the signature
 
 
-def build_signature(entry: dict | None, key: str, layers: Sequence[Layer]) -> Signature | None:
+def build_signature(entry: dict[str, Any] | None, key: str,
+                    layers: Sequence[Layer]) -> Signature | None:
     """The image's signature method, or None where the profile names none."""
     if entry is None:
         return None

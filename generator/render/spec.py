@@ -9,18 +9,19 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from generator.errors import UserError
 from generator.messages import clip as shown_path
 from generator.render.answers import Answers
+from generator.render.confinement import Confinement, build_confinement
 from generator.render.profiles import BaseImage, Limits, Profile
 from generator.render.runspec import RunSettings, build_run
-from generator.render.seccomp_groups import Confinement, build_confinement
 from generator.render.validation import field_error
 from generator.render.volumes import Volume, build_volumes
-from generator.runtimes import RUNTIMES
+from generator.runtimes import RUNTIMES, Error
 from generator.values import (
     SECRETS_DIR,
     UNPRIVILEGED_PORT_START,
@@ -113,10 +114,10 @@ class BuildTools:
         return cls(installers=tuple(sorted(installers.items())),
                    indexes=tuple(sorted((data.get("package_indexes") or {}).items())))
 
-    def installer(self, name: str) -> dict | None:
+    def installer(self, name: str) -> dict[str, Any] | None:
         return dict(self.installers).get(name)
 
-    def index(self, name: str) -> dict | None:
+    def index(self, name: str) -> dict[str, Any] | None:
         return dict(self.indexes).get(name)
 
 
@@ -299,7 +300,8 @@ def build_spec(answers: Answers, profile: Profile) -> Spec:
                 answers=answers)
 
 
-def _check_build(runtime: str, build: dict, context, error) -> dict:
+def _check_build(runtime: str, build: dict[str, Any], context: Path,
+                 error: Error) -> dict[str, Any]:
     """Refuse what the runtime cannot build; return the facts its plan read from the project."""
     described = RUNTIMES[runtime]
     installer = build.get("installer")
@@ -321,7 +323,7 @@ def _check_build(runtime: str, build: dict, context, error) -> dict:
     return facts
 
 
-def _check_tool(facts: dict, profile: Profile, error) -> None:
+def _check_tool(facts: dict[str, Any], profile: Profile, error: Error) -> None:
     tool = facts.get("tool")
     pinned = (profile.data.get("build_tools") or {}).get(tool) if tool else None
     if tool and not pinned:
@@ -337,7 +339,8 @@ def _check_tool(facts: dict, profile: Profile, error) -> None:
                        profile.layers, ["build_tools", tool, "image"])
 
 
-def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> HealthCheck:
+def _healthcheck(h: dict[str, Any], ports: tuple[int, ...], runtime: str,
+                 error: Error) -> HealthCheck:
     if bool(h.get("http")) == bool(h.get("command")):
         raise error("give exactly one of healthcheck.http (a path) or healthcheck.command "
                     "(B07)", "healthcheck")
@@ -364,7 +367,7 @@ def _healthcheck(h: dict, ports: tuple[int, ...], runtime: str, error) -> Health
     )
 
 
-def _limits(asked: dict, profile: Profile, error) -> Limits:
+def _limits(asked: dict[str, Any], profile: Profile, error: Error) -> Limits:
     default, ceiling = profile.default_limits, profile.ceiling_limits
     merged = Limits(
         memory=asked.get("memory", default.memory),

@@ -13,11 +13,13 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
-from jinja2.compiler import CodeGenerator
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.nodes import Concat
+from jinja2.runtime import Context
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
 # The largest generated file is a few kilobytes; a template that makes a megabyte is broken.
@@ -48,7 +50,10 @@ def _check_int(value: Any) -> None:
         raise TemplateLimit(f"an integer above {MAX_INT_BITS} bits")
 
 
-def _check_size(value: Any, what: str = "a value") -> Any:
+Value = TypeVar("Value")
+
+
+def _check_size(value: Value, what: str = "a value") -> Value:
     if isinstance(value, (str, bytes, list, tuple)) and len(value) > MAX_OUTPUT:
         raise TemplateLimit(f"{what} longer than {MAX_OUTPUT:,} characters")
     _check_int(value)
@@ -60,7 +65,7 @@ def _check_format(text: Any) -> None:
         raise TemplateLimit(f"a format field wider than {MAX_OUTPUT:,} characters")
 
 
-def _check_args(args: tuple, kwargs: dict) -> None:
+def _check_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """No call gets a count or width beyond the output bound (center, indent, ljust, zfill...)."""
     for value in (*args, *kwargs.values()):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and (
@@ -82,7 +87,7 @@ class Deadline:
         if self.until is not None and time.process_time() > self.until:
             raise TemplateLimit(f"rendering took more than {MAX_SECONDS:g} seconds of CPU time")
 
-    def running(self):
+    def running(self) -> _Running:
         return _Running(self)
 
 
@@ -97,10 +102,10 @@ class _Running:
             self.previous = signal.signal(signal.SIGVTALRM, self._ring)
             signal.setitimer(signal.ITIMER_VIRTUAL, MAX_SECONDS + 0.5)
 
-    def _ring(self, signum, frame) -> None:
+    def _ring(self, signum: int, frame: object) -> None:
         raise TemplateLimit(f"rendering took more than {MAX_SECONDS:g} seconds of CPU time")
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.alarm:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
             signal.signal(signal.SIGVTALRM, self.previous)
@@ -110,7 +115,7 @@ class _Running:
 class _BoundedCodeGenerator(CodeGenerator):
     """`a ~ b` joins through the environment, so string growth by concatenation is bounded."""
 
-    def visit_Concat(self, node, frame) -> None:
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
         self.write("environment.bounded_join((")
         for arg in node.nodes:
             self.visit(arg, frame)
@@ -130,7 +135,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     # -- hooks the sandbox calls --------------------------------------------------------------
 
-    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         self.deadline.check()
         if operator == "*":
             count, item = (right, left) if isinstance(right, int) else (left, right)
@@ -150,7 +155,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             _check_format(left)
         return _check_size(super().call_binop(context, operator, left, right))
 
-    def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         __self.deadline.check()
         _check_args(args, kwargs)
         bound_to = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
@@ -165,7 +170,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self.deadline.check()
         return super().getitem(obj, argument)
 
-    def bounded_join(self, parts: tuple) -> str:
+    def bounded_join(self, parts: tuple[Any, ...]) -> str:
         self.deadline.check()
         if sum(_size(p) if isinstance(p, str) else 0 for p in parts) > MAX_OUTPUT:
             raise TemplateLimit(f"a value longer than {MAX_OUTPUT:,} characters")
@@ -181,7 +186,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             self.deadline.check()
             yield number
 
-    def _bounded_filter(self, function):
+    def _bounded_filter(self, function: Callable[..., Any]) -> Callable[..., Any]:
         def bounded(*args: Any, **kwargs: Any) -> Any:
             self.deadline.check()
             _check_args(args[2:] if _passes_context(function) else args[1:], kwargs)
@@ -190,10 +195,11 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             return _check_size(function(*args, **kwargs))
 
         if _passes_context(function):  # keep the pass_context / pass_environment marker
-            bounded.jinja_pass_arg = function.jinja_pass_arg
+            # jinja reads the marker off the function object itself
+            bounded.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
         bounded.__name__ = getattr(function, "__name__", "filter")
         return bounded
 
 
-def _passes_context(function) -> bool:
+def _passes_context(function: Callable[..., Any]) -> bool:
     return hasattr(function, "jinja_pass_arg")

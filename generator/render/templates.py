@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import TemplateNotFound, TemplateSyntaxError
@@ -37,7 +38,7 @@ def template_env(profile: Profile) -> BoundedSandbox:
     )
 
 
-def render_template(env: BoundedSandbox, name: str, context: dict) -> str:
+def render_template(env: BoundedSandbox, name: str, context: dict[str, Any]) -> str:
     """Render one template, streamed: it stops past the size bound or the time bound."""
     filename = name
     try:
@@ -50,7 +51,9 @@ def render_template(env: BoundedSandbox, name: str, context: dict) -> str:
             for chunk in stream:
                 size += len(chunk)
                 if size > MAX_OUTPUT:  # thrown in, so the error names the template's line
-                    stream.throw(TemplateLimit(f"the output passed {MAX_OUTPUT:,} characters"))
+                    # generate() is a generator (jinja2 types it as an Iterator)
+                    stream.throw(TemplateLimit(  # type: ignore[attr-defined]
+                        f"the output passed {MAX_OUTPUT:,} characters"))
                 chunks.append(chunk)
         return "".join(chunks)
     except TemplateSyntaxError as exc:

@@ -262,7 +262,8 @@ def conflict_report(update: UpdatePlan) -> list[str]:
     """One line per file in conflict after `update`, naming its lines, then what to do."""
     lines = []
     for item in update.conflicts:
-        where = ", ".join(item.where(line) for line in item.merged.conflicts)
+        marked = item.merged.conflicts if item.merged is not None else []
+        where = ", ".join(item.where(line) for line in marked)
         how = (f"the lines on disk kept, this render's change in {item.planned.path}.rej"
                if update.mode == REJ else "marked with <<<<<<< lines")
         why = ("the edits and this render change the same lines" if item.base is not None

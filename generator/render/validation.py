@@ -2,6 +2,10 @@
 
 Values can come from several layers (a profile and the one it extends; an answers file and
 `--set`): each error is reported against the layer the offending value came from.
+
+jsonschema costs more to import than a whole render of a service, so it is imported only when
+data is judged that did not pass before: what passed is remembered in the cache folder by a
+digest of the data, the schema and tightship's version (only a pass is kept, never an error).
 """
 
 from __future__ import annotations
@@ -10,16 +14,19 @@ import json
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
 from generator.messages import shown
+from generator.render.disk_cache import pass_marker, remember_pass
 from generator.resources import SCHEMA_DIR
 from generator.runtimes import NAMES as RUNTIME_NAMES
 from generator.yamlio import Layer, dotted, locate
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 
 def field_error(message: str, layers: Sequence[Layer], path: Sequence[Any],
@@ -30,16 +37,24 @@ def field_error(message: str, layers: Sequence[Layer], path: Sequence[Any],
 
 
 @cache
+def _schema_text(schema_name: str) -> str:
+    return (SCHEMA_DIR / schema_name).read_text(encoding="utf-8")
+
+
+@cache
 def _validator(schema_name: str) -> Draft202012Validator:
-    schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(_schema_text(schema_name))
     # The runtimes are listed once, in the registry; the schema files name only the type.
     if "runtime_name" in schema.get("$defs", {}):
         schema["$defs"]["runtime_name"]["enum"] = list(RUNTIME_NAMES)
     return Draft202012Validator(schema)
 
 
-def schema(schema_name: str) -> dict:
-    return _validator(schema_name).schema
+def schema(schema_name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = _validator(schema_name).schema  # jsonschema ships no types
+    return loaded
 
 
 # Line breaks and other control characters are refused in every key and value, before the
@@ -84,13 +99,29 @@ def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
     if bad is not None:
         raise field_error("contains a control character (newline, NUL, ...); values must be one "
                    "line of text", layers, bad)
+    passed = _pass_marker(data, schema_name)
+    if passed is not None and passed.exists():
+        return
+    from jsonschema.exceptions import best_match
+
     error = best_match(_validator(schema_name).iter_errors(data))
     if error is None:
+        remember_pass(passed)
         return
     path, message = _explain(error)
     # A missing key is reported where its mapping was written, not where a parent has it.
     at = path[:-1] if error.validator == "required" else None
     raise field_error(message, layers, path, at)
+
+
+def _pass_marker(data: Any, schema_name: str) -> Path | None:
+    """Where a pass of `data` against the schema is remembered; None: data JSON cannot hold."""
+    try:
+        canonical = json.dumps(data, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return pass_marker("valid", schema_name, _schema_text(schema_name), " ".join(RUNTIME_NAMES),
+                       canonical)
 
 
 def _explain(error: ValidationError) -> tuple[list[Any], str]:
@@ -129,7 +160,7 @@ def _parent_description(error: ValidationError) -> str | None:
     parent = error.parent
     while parent is not None:
         if parent.schema.get("description"):
-            return parent.schema["description"]
+            return str(parent.schema["description"])
         parent = parent.parent
     return None
 

@@ -8,9 +8,10 @@ on Kubernetes the pod's fsGroup does the same). The root filesystem stays read-o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from generator.render.runspec import SECRETS_DIR
-from generator.values import normal_path, system_path
+from generator.runtimes import Error
+from generator.values import SECRETS_DIR, normal_path, system_path
 
 DEFAULT_VOLUME_SIZE = "1Gi"
 
@@ -23,8 +24,8 @@ class Volume:
     read_only: bool
 
 
-def build_volumes(items: list[dict], *, workdir: str, writable: tuple[str, ...],
-                  has_shell: bool, error) -> tuple[Volume, ...]:
+def build_volumes(items: list[dict[str, Any]], *, workdir: str, writable: tuple[str, ...],
+                  has_shell: bool, error: Error) -> tuple[Volume, ...]:
     """Check each answers' `volumes` entry (`error(message, *path)` names it); freeze them."""
     volumes: list[Volume] = []
     names: set[str] = set()

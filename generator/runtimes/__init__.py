@@ -30,11 +30,11 @@ def _no_version(root: Path) -> Found | None:
     return None
 
 
-def _no_defaults(root: Path, service: str) -> dict:
+def _no_defaults(root: Path, service: str) -> dict[str, Any]:
     return {}
 
 
-def _no_frameworks(root: Path, suggested: dict) -> dict:
+def _no_frameworks(root: Path, suggested: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
@@ -53,10 +53,11 @@ class Runtime:
     context_ignores: tuple[str, ...] = ()  # .dockerignore patterns beyond everyone's
     # --- the answers it needs ---
     required_build: tuple[str, ...] = ()  # build.* keys without which it cannot build
-    check_build: Callable[[dict, Error], None] | None = None  # more checks of build.*
+    # more checks of build.*
+    check_build: Callable[[dict[str, Any], Error], None] | None = None
     # (build answers, build context, error) -> facts read from the project's own files, e.g.
     # {"installer": "uv", "installable": False}; frozen into Spec.build_facts
-    plan: Callable[[dict, Path, Error], dict] | None = None
+    plan: Callable[[dict[str, Any], Path, Error], dict[str, Any]] | None = None
     installers: tuple[str, ...] = ()  # what build.installer may name
     # --- running it ---
     http_probe: Callable[[str], list[str]] | None = None  # URL -> probe argv; None: no client
@@ -76,9 +77,10 @@ class Runtime:
     health_timing: tuple[tuple[str, str], ...] = ()
     artifact_runs_as: Callable[[str], list[str]] | None = None  # /app/NAME -> command
     detect_version: Callable[[Path], Found | None] = _no_version
-    defaults: Callable[[Path, str], dict] = _no_defaults  # (root, service) -> dotted answers
+    # (root, service) -> dotted answers
+    defaults: Callable[[Path, str], dict[str, Any]] = _no_defaults
     # (root, the defaults) -> what a recognised framework says instead (frameworks.py)
-    frameworks: Callable[[Path, dict], dict] = _no_frameworks
+    frameworks: Callable[[Path, dict[str, Any]], dict[str, Any]] = _no_frameworks
 
 
 # Modules of this package that are helpers, not runtimes.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from generator.runtimes.project import SKIP_DIRS, read, read_json, read_toml
 
@@ -131,12 +132,12 @@ def _gunicorn_config_port(root: Path) -> int | None:
     return _port(host_port.group(1)) if host_port else None
 
 
-def _django(root: Path, deps: set[str], sources: list[str]) -> dict:
+def _django(root: Path, deps: set[str], sources: list[str]) -> dict[str, Any]:
     wsgi = next((p for p in sorted(root.glob("*/wsgi.py"))), None)
     if wsgi is None:
         return {}
     package = wsgi.parent.name
-    answers: dict = {}
+    answers: dict[str, Any] = {}
     if "gunicorn" in deps:
         command = ["gunicorn", f"{package}.wsgi:application"]
         if _gunicorn_config_port(root) is None:
@@ -155,12 +156,12 @@ def _django(root: Path, deps: set[str], sources: list[str]) -> dict:
     return answers
 
 
-def python(root: Path, suggested: dict) -> dict:
+def python(root: Path, suggested: dict[str, Any]) -> dict[str, Any]:
     deps = python_dependencies(root)
     sources = list(suggested.get("build.sources") or [])
     if (root / "gunicorn.conf.py").is_file() and "gunicorn.conf.py" not in sources:
         sources.append("gunicorn.conf.py")  # gunicorn reads it from the working folder
-    answers: dict = {"build.sources": sources} if sources else {}
+    answers: dict[str, Any] = {"build.sources": sources} if sources else {}
     if "django" in deps or (root / "manage.py").is_file():
         answers.update(_django(root, deps, sources))
     elif "fastapi" in deps and (app := _app_object(root, "FastAPI")):
@@ -211,14 +212,15 @@ def _run_script(manager: str) -> list[str]:
     return [manager, "run", "build"]
 
 
-def node(root: Path, suggested: dict) -> dict:
+def node(root: Path, suggested: dict[str, Any]) -> dict[str, Any]:
     package = read_json(root / "package.json")
-    scripts = package.get("scripts") if isinstance(package.get("scripts"), dict) else {}
+    listed = package.get("scripts")
+    scripts: dict[str, Any] = listed if isinstance(listed, dict) else {}
     deps = node_dependencies(root)
     manager = str(package.get("packageManager") or "npm").split("@", 1)[0]
     if manager not in ("npm", "yarn", "pnpm"):
         manager = "npm"
-    answers: dict = {}
+    answers: dict[str, Any] = {}
     sources = list(suggested.get("build.sources") or [])
     if "next" in deps:
         answers["command"] = ["node_modules/.bin/next", "start", "-p", "3000"]
@@ -247,19 +249,19 @@ def node(root: Path, suggested: dict) -> dict:
                 break
     if port:
         answers["ports"] = [port]
-    if path := health_path(root, (".js", ".mjs", ".cjs", ".ts")):
-        answers["healthcheck.http"] = path
+    if health := health_path(root, (".js", ".mjs", ".cjs", ".ts")):
+        answers["healthcheck.http"] = health
     return answers
 
 
 # ---- Java ---------------------------------------------------------------------------------
 
-def java(root: Path, suggested: dict) -> dict:
+def java(root: Path, suggested: dict[str, Any]) -> dict[str, Any]:
     build_files = "".join(read(root / n) or "" for n in
                           ("pom.xml", "build.gradle", "build.gradle.kts"))
     if "spring-boot" not in build_files and "org.springframework.boot" not in build_files:
         return {}
-    answers: dict = {}  # the port: Spring Boot's 8080, or application.* (detect_port)
+    answers: dict[str, Any] = {}  # the port: Spring Boot's 8080, or application.* (detect_port)
     if "spring-boot-starter-actuator" in build_files:
         answers["healthcheck.http"] = "/actuator/health"
     return answers

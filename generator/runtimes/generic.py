@@ -15,7 +15,7 @@ def final_copies(spec: Any, build_workdir: str) -> list[Step]:
             for i, src in enumerate(spec.sources)]
 
 
-def defaults(root: Path, service: str) -> dict:
+def defaults(root: Path, service: str) -> dict[str, Any]:
     sources = [e.name + "/" for e in top(root)
                if e.is_dir() and not e.name.startswith(".") and e.name not in SKIP_DIRS]
     return {"build.sources": sources[:3]}

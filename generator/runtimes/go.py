@@ -33,7 +33,7 @@ PACKAGE_RE = re.compile(r"\.{1,2}(/[A-Za-z0-9._@+-]+)*/?\Z")
 
 def _static(spec: Any) -> bool:
     """A final image without a package manager has no libc to link against: no cgo."""
-    return spec.run_image.packages == "none"
+    return bool(spec.run_image.packages == "none")
 
 
 def _environment(spec: Any) -> Step:
@@ -55,7 +55,7 @@ def _environment(spec: Any) -> Step:
 def _index(spec: Any) -> tuple[list[Step], str]:
     """The organisation's module proxy settings as build arguments; its netrc as a secret."""
     index = spec.tools.index("go_modules") or {}
-    steps = []
+    steps: list[Step] = []
     for key, name in INDEX_ARGS:
         if key in index and not (spec.fact("vendored") and name != "GOFLAGS"):
             why = ("" if steps else "the organisation's Go settings (profile "
@@ -93,7 +93,7 @@ def build_steps(spec: Any, workdir: str) -> list[Step]:
     return steps + extra_steps(spec)
 
 
-def check_build(build: dict, error: Error) -> None:
+def check_build(build: dict[str, Any], error: Error) -> None:
     if build.get("command") and not build.get("artifact"):
         raise error("with a custom go build command, say where it writes the binary "
                     "(build.artifact)", "build", "artifact")
@@ -102,13 +102,13 @@ def check_build(build: dict, error: Error) -> None:
                     "build.command, name the package in the command", "build", "package")
 
 
-def _copied(path: str, build: dict) -> bool:
+def _copied(path: str, build: dict[str, Any]) -> bool:
     """Whether a context path reaches the build stage through build.sources or dependencies."""
     listed = [p.rstrip("/") for p in build.get("sources", []) + build.get("dependencies", [])]
     return any(p in (".", "") or path == p or path.startswith(p + "/") for p in listed)
 
 
-def plan(build: dict, context: Path, error: Error) -> dict:
+def plan(build: dict[str, Any], context: Path, error: Error) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     package = build.get("package")
     if package is not None:
@@ -160,7 +160,7 @@ def _has_main(folder: Path) -> bool:
     return any(re.search(r"^package\s+main\b", read(p) or "", re.MULTILINE) for p in files)
 
 
-def defaults(root: Path, service: str) -> dict:
+def defaults(root: Path, service: str) -> dict[str, Any]:
     deps = ["go.mod"] + (["go.sum"] if (root / "go.sum").is_file() else [])
     sources = code(root, (".go",))
     if (root / "vendor" / "modules.txt").is_file():
@@ -168,7 +168,7 @@ def defaults(root: Path, service: str) -> dict:
     mains = main_packages(root)
     package = mains[0] if mains else "."
     binary = f"/app/{service}"
-    answers = {"build.dependencies": deps, "build.sources": sources,
+    answers: dict[str, Any] = {"build.dependencies": deps, "build.sources": sources,
                "command": [binary], "healthcheck.command": [binary, "-healthcheck"]}
     if package != ".":
         answers["build.package"] = package

@@ -61,7 +61,7 @@ def detect_version(root: Path) -> Found | None:
     return None
 
 
-def defaults(root: Path, service: str) -> dict:
+def defaults(root: Path, service: str) -> dict[str, Any]:
     gradle = next((n for n in ("build.gradle", "build.gradle.kts") if (root / n).is_file()),
                   None)
     if gradle and not (root / "pom.xml").is_file():

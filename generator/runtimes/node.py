@@ -48,7 +48,7 @@ COMMANDS = {
 }
 
 
-def plan(build: dict, context: Path, error: Error) -> dict:
+def plan(build: dict[str, Any], context: Path, error: Error) -> dict[str, Any]:
     deps = build.get("dependencies", [])
     if not deps:
         return {}
@@ -95,7 +95,7 @@ def plan(build: dict, context: Path, error: Error) -> dict:
     return facts
 
 
-def check_build(build: dict, error: Error) -> None:
+def check_build(build: dict[str, Any], error: Error) -> None:
     deps = build.get("dependencies", [])
     if deps and "package.json" not in [posixpath.basename(d) for d in deps]:
         raise error("a node service's dependencies must include package.json",
@@ -199,7 +199,7 @@ def detect_version(root: Path) -> Found | None:
     return Found(match.group(1), ".nvmrc") if match else None
 
 
-def defaults(root: Path, service: str) -> dict:
+def defaults(root: Path, service: str) -> dict[str, Any]:
     deps = ["package.json"] + [n for n in LOCKS if (root / n).is_file()][:1]
     if "yarn.lock" in deps and (root / ".yarnrc.yml").is_file():
         deps.append(".yarnrc.yml")

@@ -34,7 +34,7 @@ def read(path: Path) -> str | None:
         return None
 
 
-def read_json(path: Path) -> dict:
+def read_json(path: Path) -> dict[str, Any]:
     text = read(path)
     if text is None:
         return {}
@@ -45,7 +45,7 @@ def read_json(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def read_toml(path: Path) -> dict:
+def read_toml(path: Path) -> dict[str, Any]:
     text = read(path)
     if text is None:
         return {}
@@ -54,9 +54,10 @@ def read_toml(path: Path) -> dict:
     except ModuleNotFoundError:  # Python 3.10: pyproject.toml is then only a marker
         return {}
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)  # untyped under Python 3.10's stubs
     except ValueError:
         return {}
+    return data
 
 
 def pom(root: Path) -> Any:

@@ -63,7 +63,7 @@ def _requirements(deps: list[str] | tuple[str, ...]) -> list[str]:
 
 # --- what the project says -------------------------------------------------------------------
 
-def plan(build: dict, context: Path, error: Error) -> dict:
+def plan(build: dict[str, Any], context: Path, error: Error) -> dict[str, Any]:
     deps = build.get("dependencies", [])
     if not deps:
         return {}
@@ -94,8 +94,8 @@ def plan(build: dict, context: Path, error: Error) -> dict:
         texts = [read(context / r) for r in _requirements(deps)]
         facts["hashed"] = bool(texts) and all(t is not None and _all_hashed(t) for t in texts)
     if installer == "poetry":
-        lock = read_toml(context / next(iter(_named(deps, "poetry.lock"))))
-        for package in lock.get("package", []):
+        poetry_lock = read_toml(context / next(iter(_named(deps, "poetry.lock"))))
+        for package in poetry_lock.get("package", []):
             kind = (package.get("source") or {}).get("type")
             if kind in ("git", "directory", "file", "url"):
                 raise error(f"poetry.lock installs {package.get('name')} from a {kind} source, "
@@ -112,7 +112,7 @@ def _all_hashed(text: str) -> bool:
     return bool(requirements) and all("--hash=" in line for line in requirements)
 
 
-def check_build(build: dict, error: Error) -> None:
+def check_build(build: dict[str, Any], error: Error) -> None:
     deps = build.get("dependencies", [])
     known = [d for d in deps if posixpath.basename(d) in ("pyproject.toml", *LOCKS)
              or _REQUIREMENTS_RE.match(posixpath.basename(d))]
@@ -242,7 +242,7 @@ def detect_version(root: Path) -> Found | None:
     return Found(match.group(1), ".python-version") if match else None
 
 
-def defaults(root: Path, service: str) -> dict:
+def defaults(root: Path, service: str) -> dict[str, Any]:
     deps = [n for n in ("requirements.txt", "pyproject.toml") if (root / n).is_file()][:1]
     lock = next((n for n in LOCKS if (root / n).is_file()), None)
     if lock and (root / "pyproject.toml").is_file():  # the lock file says the installer

@@ -15,7 +15,7 @@ def final_copies(spec: Any, build_workdir: str) -> list[Step]:
                  f"{ONLY_WHAT_RUNS}: the binary alone.\n# {OWN}")]
 
 
-def defaults(root: Path, service: str) -> dict:
+def defaults(root: Path, service: str) -> dict[str, Any]:
     artifact = f"bin/{service}"
     folder = root / "bin"
     if not (root / artifact).is_file() and folder.is_dir():

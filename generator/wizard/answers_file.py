@@ -62,7 +62,7 @@ def answers_document(ctx: QuestionContext) -> dict:
         if q.stored:
             _delete(data, q.key)
     for q in applicable(ctx):
-        if q.stored and q.key in ctx.answers:
+        if q.key in ctx.answers and q.written(ctx.answers[q.key], ctx):
             _assign(data, q.key, copy.deepcopy(ctx.answers[q.key]))
     return _ordered(_prune(data), schema(ANSWERS_SCHEMA))
 

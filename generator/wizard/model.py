@@ -104,6 +104,9 @@ class Question:
     depends: tuple[str, ...] = ()  # answers whose change asks this one again
     required: bool = False  # an empty answer is refused (else it leaves the key out)
     check: Callable[[Any, QuestionContext], str | None] | None = None  # a rule of this field alone
+    # An answer equal to the default (the profile's) is left out of a new answers file, so
+    # the service goes on following its profile.
+    follows_profile: bool = False
 
     @property
     def stored(self) -> bool:
@@ -121,6 +124,13 @@ class Question:
                                       if d in ctx.answers):  # (unasked ones changed nothing)
             return copy.deepcopy(before)
         return self.default(ctx) if self.default else None
+
+    def written(self, value: Any, ctx: QuestionContext) -> bool:
+        """Whether the answers file holds this answer (an existing file's value stays)."""
+        if not self.stored:
+            return False
+        return not (self.follows_profile and self.default is not None
+                    and ctx.previously(self.key) is None and value == self.default(ctx))
 
     def options(self, ctx: QuestionContext) -> list[tuple[str, Any]]:
         return self.choices(ctx) if self.choices else []
@@ -195,7 +205,7 @@ class Question:
             return " ".join(":".join([v["name"], v["path"], *([v["size"]] if "size" in v else []),
                                       *(["ro"] if v.get("read_only") else [])]) for v in value)
         if self.kind == "select":
-            return str(value)
+            return ("yes" if value else "no") if isinstance(value, bool) else str(value)
         if self.kind == "capabilities":
             return ", ".join(value) if value else "none"
         return str(value)

@@ -237,7 +237,7 @@ class Wizard:
                     self.change(q.key, error=f"{where}{exc.message}")
                     continue
                 if exc.field and exc.field != "out":
-                    self.say(f"  The wizard does not ask about {exc.field.split('.')[0]}: it "
+                    self.say(f"  The wizard does not ask about {exc.field}: it "
                              f"was kept from {ANSWERS_FILE}. Change another answer, or cancel "
                              "and edit the file.")
                 ready = None

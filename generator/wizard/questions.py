@@ -47,6 +47,9 @@ def question_for(field_path: str | None, ctx: QuestionContext) -> Question | Non
         for q in asked:
             if q.key == key:
                 return q
+    kept = ".".join(part for part in parts if not part.startswith("["))
+    if len(parts) > 1 and ctx.previously(kept) is not None:
+        return None  # a key kept from the existing file (run.publish): no question answers it
     prefix = parts[0] + "."
     return next((q for q in asked if q.key.startswith(prefix)), None)
 

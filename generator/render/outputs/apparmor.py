@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Any
 
 from generator.render.spec import Spec
 from generator.render.template_bounds import BoundedSandbox
@@ -82,7 +83,7 @@ def network_rules(spec: Spec) -> list[str]:
     return list(dict.fromkeys(rules))
 
 
-def context(spec: Spec) -> dict:
+def context(spec: Spec) -> dict[str, Any]:
     writable = list(spec.writable)  # normalised by build_spec
     return {
         "spec": spec,

@@ -18,9 +18,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, dockerfile, seccomp, yamltext
-from generator.render.runspec import SECRETS_DIR, kubernetes_secret
+from generator.render.runspec import kubernetes_secret
 from generator.render.spec import Spec
-from generator.values import PORT_START_SYSCTL
+from generator.render.volumes import Volume
+from generator.values import PORT_START_SYSCTL, SECRETS_DIR
 
 FILE = "compose.yaml"
 # Scalars a YAML 1.1 reader (PyYAML in docker-compose, go-yaml in kubectl) would not read back
@@ -43,7 +44,7 @@ _FLOW_UNSAFE = re.compile(r"^[?:]|\?|:$|:[,\[\]{}]")
 
 # --- YAML as data -------------------------------------------------------------------------------
 
-def mapping(*items: tuple) -> CommentedMap:
+def mapping(*items: tuple[Any, ...]) -> CommentedMap:
     """A mapping from (key, value) or (key, value, comment) items; None values are left out."""
     node = CommentedMap()
     for item in items:
@@ -75,9 +76,11 @@ def _tricky(value: Any) -> bool:
 def _quote_tricky(node: Any) -> Any:
     if isinstance(node, CommentedMap):
         for position, key in enumerate(list(node)):
-            value = _quote_tricky(node[key])
+            held = node[key]
+            value = _quote_tricky(held)
             if not _tricky(key):  # e.g. a service or secret named `on`, `yes` or `1`
-                node[key] = value
+                if value is not held:
+                    node[key] = value
                 continue
             comment = node.ca.items.pop(key, None)
             del node[key]
@@ -86,8 +89,10 @@ def _quote_tricky(node: Any) -> Any:
             if comment is not None:
                 node.ca.items[quoted_key] = comment
     elif isinstance(node, list):
-        for index in range(len(node)):
-            node[index] = _quote_tricky(node[index])
+        for index, held in enumerate(node):
+            value = _quote_tricky(held)
+            if value is not held:
+                node[index] = value
     elif _tricky(node):
         return DoubleQuotedScalarString(node)
     return node
@@ -259,7 +264,7 @@ def service(spec: Spec) -> CommentedMap:
     return node
 
 
-def volume_entry(volume) -> str:
+def volume_entry(volume: Volume) -> str:
     """A named volume (never a host path, R11); a fresh one takes the image folder's owner."""
     return f"{volume.name}:{volume.path}" + (":ro" if volume.read_only else "")
 

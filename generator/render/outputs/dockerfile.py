@@ -9,6 +9,7 @@ instruction or shell command.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.render.spec import Package, Spec
 from generator.render.template_bounds import BoundedSandbox
@@ -142,7 +143,7 @@ def _labels(spec: Spec) -> tuple[list[str], bool]:
     return lines, needs_arg
 
 
-def context(spec: Spec) -> dict:
+def context(spec: Spec) -> dict[str, Any]:
     build = _build_stage(spec)
     final = _final_stage(spec, build)
     labels, revision_arg = _labels(spec)

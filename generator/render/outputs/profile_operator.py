@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 from generator.render.outputs import apparmor, seccomp
 from generator.render.outputs.compose import mapping, sequence
 from generator.render.spec import Spec
+from generator.render.syscall_rules import SyscallRule
 
 API_GROUP = "security-profiles-operator.x-k8s.io"
 SECCOMP_API = f"{API_GROUP}/v1beta1"
@@ -34,7 +35,7 @@ def apparmor_name(spec: Spec) -> str:
     return apparmor.profile_name(spec)
 
 
-def _syscall(rule) -> CommentedMap:
+def _syscall(rule: SyscallRule) -> CommentedMap:
     entry = rule.as_json()
     return mapping(
         ("names", sequence(entry["names"])),

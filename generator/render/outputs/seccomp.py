@@ -13,8 +13,8 @@ import json
 
 from jinja2 import Environment
 
-from generator.render.seccomp_groups import SyscallRule
 from generator.render.spec import Spec
+from generator.render.syscall_rules import SyscallRule
 
 FILE = "seccomp.json"
 DEFAULT_ERRNO = 1  # EPERM

@@ -46,22 +46,25 @@ def _plain_allowed(text: str, flow: bool) -> bool:
         return False
     if flow and any(c in text for c in ",[]{}"):
         return False
-    return _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG
+    return bool(_RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG)
 
 
-def scalar(value: Any, flow: bool) -> str:
+def scalar(value: object, flow: bool) -> str:
     if type(value) is bool:
         return "true" if value else "false"
     if type(value) is int:
         return str(value)
     if type(value) is float and _DECIMAL.match(repr(value)):  # ruamel writes repr() then
         return repr(value)
-    if not isinstance(value, str) or type(value) not in (str, DoubleQuotedScalarString):
+    if not isinstance(value, str):
+        raise Unsupported(type(value).__name__)
+    if type(value) not in (str, DoubleQuotedScalarString):
         raise Unsupported(type(value).__name__)
     if not value or len(value) > MAX_LINE or not _PRINTABLE.match(value):
         raise Unsupported("an empty, long or non-ASCII string")
     if isinstance(value, DoubleQuotedScalarString):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        escaped: str = value.replace("\\", "\\\\").replace('"', '\\"')  # ruamel: untyped
+        return '"' + escaped + '"'
     if _plain_allowed(value, flow):
         return value
     if "'" in value:  # ruamel.yaml then picks its own quoting
@@ -75,9 +78,10 @@ def _key(key: Any) -> str:
     return scalar(key, flow=False)
 
 
-def _comment(node: Any, where: Any, slot: int) -> tuple[str, int] | None:
-    """The end-of-line comment ruamel holds for a key or index: its text and column."""
-    entry = node.ca.items.get(where)
+def _comment(comments: dict[Any, Any], where: Any, slot: int) -> tuple[str, int] | None:
+    """The end-of-line comment ruamel holds (in a node's `ca.items`) for a key or index: its
+    text and column."""
+    entry = comments.get(where)
     if entry is None:
         return None
     if any(token is not None for index, token in enumerate(entry) if index != slot):
@@ -100,9 +104,13 @@ def _line(text: str, comment: tuple[str, int] | None) -> str:
     return text + "\n"
 
 
-def _check_plain_node(node: Any) -> None:
-    if node.ca.comment is not None or node.ca.end:
+def _check_plain_node(node: Any) -> dict[Any, Any]:
+    """The node's end-of-line comments, by key or index; raises for any other comment."""
+    ca = node.ca  # a property that looks the attribute up each time: read it once
+    if ca.comment is not None or ca.end:
         raise Unsupported("a comment on a whole node")
+    items: dict[Any, Any] = ca.items
+    return items
 
 
 def _flow(value: Any) -> str | None:
@@ -131,12 +139,12 @@ def _flow_item(item: Any) -> str:
 
 def _mapping(node: CommentedMap, indent: int, first: str | None, out: list[str]) -> None:
     """Each key at `indent`; the first line starts with `first` (a sequence's `- `) if given."""
-    _check_plain_node(node)
+    comments = _check_plain_node(node)
     for key, value in node.items():
         start = first if first is not None else " " * indent
         first = None
         head = start + _key(key) + ":"
-        comment = _comment(node, key, 2)
+        comment = _comment(comments, key, 2) if comments else None
         text = _flow(value)
         if text is not None:
             out.append(_line(f"{head} {text}", comment))
@@ -150,8 +158,9 @@ def _mapping(node: CommentedMap, indent: int, first: str | None, out: list[str])
 
 def _sequence(node: CommentedSeq, indent: int, out: list[str]) -> None:
     """Each item as `- ` at `indent` (ruamel's sequence indent 4 with offset 2)."""
+    comments = node.ca.items
     for index, item in enumerate(node):
-        comment = _comment(node, index, 0)
+        comment = _comment(comments, index, 0) if comments else None
         if isinstance(item, CommentedMap) and item and not item.fa.flow_style():
             if comment is not None:
                 raise Unsupported("a comment on a mapping in a sequence")

@@ -1,11 +1,13 @@
 """Questions about the hardening left to choose: the capabilities a profile lets a service add
-back (each with its reason), and the OCI labels that trace the image to its code."""
+back (each with its reason), user namespaces on Kubernetes, and the OCI labels that trace the
+image to its code."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from generator.render.runspec import USER_NAMESPACES_FROM, user_namespaces_default
 from generator.wizard.model import Question, QuestionContext
 
 # One line per capability a profile may allow: what adding it back lets the service do.
@@ -44,6 +46,14 @@ def _capabilities_check(value: dict, ctx: QuestionContext) -> str | None:
     return None
 
 
+def _user_namespaces_help(ctx: QuestionContext) -> str:
+    since = ".".join(map(str, USER_NAMESPACES_FROM))
+    said = "yes" if user_namespaces_default(ctx.profile) else "no"
+    return (f"Kubernetes hostUsers: false: root in the container is not root on the node. Needs "
+            f"Kubernetes {since} or later and nodes with ID-mapped mounts; runAsNonRoot and "
+            f"runAsUser stay as well. Profile '{ctx.profile.name}' says {said}.")
+
+
 def _found(attribute: str) -> Callable[[QuestionContext], Any]:
     def default(ctx: QuestionContext) -> Any:
         found = getattr(ctx.project, attribute)
@@ -59,6 +69,13 @@ QUESTIONS: tuple[Question, ...] = (
         choices=_capability_choices, default=_capabilities_default,
         when=lambda ctx: bool(ctx.profile.allowed_capabilities), depends=("ports",),
         check=_capabilities_check),
+    Question(
+        "run.user_namespaces", "select", "User namespaces on Kubernetes",
+        help=_user_namespaces_help,
+        choices=lambda ctx: [("no: the pod uses the node's user IDs", False),
+                             ("yes: hostUsers: false, its own user IDs", True)],
+        default=lambda ctx: user_namespaces_default(ctx.profile), required=True,
+        follows_profile=True),
     Question(
         "labels.source", "text", "Source repository URL (https; empty to leave out)",
         help="Recorded as an OCI label, so the image can be traced to its code (B13).",

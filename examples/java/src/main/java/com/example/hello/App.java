@@ -1,5 +1,7 @@
 package com.example.hello;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -17,7 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * hello-java: GET / greets, GET /healthz answers "ok". Listens on 0.0.0.0 and the port in PORT
+ * hello-java: GET / greets in JSON written by Jackson (naming the Jackson release that wrote it),
+ * GET /healthz answers "ok". Listens on 0.0.0.0 and the port in PORT
  * (8080 by default), logs to stdout and stops cleanly on SIGTERM.
  *
  * <p>"java -jar app.jar -healthcheck" GETs /healthz and exits 0 on 200, 1 otherwise, so the
@@ -35,9 +38,9 @@ public final class App {
         System.out.println(Instant.now() + " " + message);
     }
 
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] data = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    private static void reply(HttpExchange exchange, int status, String type, byte[] data)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, data.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(data);
@@ -46,15 +49,22 @@ public final class App {
                 + exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\" " + status);
     }
 
-    private static void handle(HttpExchange exchange) throws IOException {
+    private static void replyJson(HttpExchange exchange, ObjectMapper json, int status,
+            ObjectNode body) throws IOException {
+        reply(exchange, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    private static void handle(HttpExchange exchange, ObjectMapper json) throws IOException {
         String path = exchange.getRequestURI().getPath();
         boolean get = "GET".equals(exchange.getRequestMethod());
         if (get && "/healthz".equals(path)) {
-            reply(exchange, 200, "ok");
+            reply(exchange, 200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
         } else if (get && "/".equals(path)) {
-            reply(exchange, 200, "Hello from hello-java!\n");
+            replyJson(exchange, json, 200, json.createObjectNode()
+                    .put("message", "Hello from hello-java!")
+                    .put("jackson", json.version().toString()));
         } else {
-            reply(exchange, 404, "not found\n");
+            replyJson(exchange, json, 404, json.createObjectNode().put("error", "not found"));
         }
     }
 
@@ -81,7 +91,9 @@ public final class App {
         HttpServer server = HttpServer.create(new InetSocketAddress("0.0.0.0", port), 0);
         ExecutorService executor = Executors.newFixedThreadPool(4);
         server.setExecutor(executor);
-        server.createContext("/", App::handle);
+        // Made here, not in a static field: the health check's JVM never loads Jackson.
+        ObjectMapper json = new ObjectMapper();
+        server.createContext("/", exchange -> handle(exchange, json));
 
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM runs shutdown hooks on SIGTERM and SIGINT.

@@ -1,0 +1,91 @@
+"""What a render keeps in the cache folder (a profile's values, a schema pass, an AppArmor
+compile) is used only while the files it came from read the same, and never hides an error."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli_support import EXAMPLES, REPO, run_cli
+
+LIMITS = "limits:\n  default: {{memory: {memory}, cpus: '0.25', pids: 64, ephemeral_storage: 256Mi}}\n"
+
+
+@pytest.fixture
+def service(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("TIGHTSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "service"
+    shutil.copytree(EXAMPLES / "python", folder)
+    return folder
+
+
+def render(service: Path, profile: Path | str = "default", out: str = "out"):
+    return run_cli("render", "--answers", str(service / "tightship.yaml"), "--profile",
+                   str(profile), "--out", str(service / out), "--force")
+
+
+def compose(service: Path, out: str = "out") -> str:
+    return (service / out / "compose.yaml").read_text(encoding="utf-8")
+
+
+def write_profile(folder: Path, memory: str) -> Path:
+    """A profile that extends a copy of the default one and sets the default memory limit."""
+    shutil.copy(REPO / "profiles" / "default.yaml", folder / "base.yaml")
+    shutil.copytree(REPO / "profiles" / "seccomp", folder / "seccomp")  # relative to base.yaml
+    child = folder / "child.yaml"
+    child.write_text(f"name: child\nextends: ./base.yaml\n{LIMITS.format(memory=memory)}",
+                     encoding="utf-8")
+    return child
+
+
+def test_a_changed_profile_is_read_again(service):
+    profile = write_profile(service, "96Mi")
+    assert render(service, profile).code == 0
+    assert render(service, profile, "again").code == 0
+    assert compose(service) == compose(service, "again")
+    assert "mem_limit: 96m" in compose(service)
+    profile.write_text(profile.read_text().replace("96Mi", "80Mi"), encoding="utf-8")
+    assert render(service, profile).code == 0
+    assert "mem_limit: 80m" in compose(service)
+
+
+def test_a_changed_parent_profile_is_read_again(service):
+    profile = write_profile(service, "96Mi")
+    assert render(service, profile).code == 0
+    base = service / "base.yaml"
+    base.write_text(base.read_text().replace("restart_retries: 5", "restart_retries: 2"),
+                    encoding="utf-8")
+    assert "restart_retries: 2" in base.read_text()
+    assert render(service, profile).code == 0
+    assert "on-failure:2" in compose(service)
+
+
+def test_an_error_in_a_cached_profile_still_names_its_line(service):
+    profile = write_profile(service, "96Mi")
+    with profile.open("a", encoding="utf-8") as out:
+        out.write("seccomp:\n  groups: no-such-folder\n")
+    first, second = render(service, profile), render(service, profile)
+    assert first.code == second.code == 2
+    assert first.err == second.err
+    assert f"{profile}:6: seccomp.groups" in second.err
+
+
+def test_answers_that_passed_before_are_still_judged_when_they_change(service):
+    assert render(service).code == 0
+    answers = service / "tightship.yaml"
+    answers.write_text(answers.read_text().replace("ports: [8080]", "ports: [80800]"),
+                       encoding="utf-8")
+    result = render(service)
+    assert result.code == 2
+    assert f"{answers}:11: ports[0]" in result.err
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(service, tmp_path, monkeypatch):
+    assert render(service).code == 0
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("TIGHTSHIP_CACHE_DIR", str(blocked / "cache"))
+    assert render(service, out="blocked").code == 0
+    assert compose(service) == compose(service, "blocked")
