@@ -51,5 +51,5 @@ def test_compose_runs_the_pushed_digest(engine, example, tmp_path):
         lint = run_cli("check", "--profile", str(built.profile), str(folder))
         assert lint.code == 0 and "compose.digest.yaml" not in lint.out, lint.out
     finally:
-        engine.images.remove(pushed, force=True)
+        engine.images.remove(pushed, noprune=True)  # the tag only: the build stays
         delete_repository(repository)

@@ -13,7 +13,7 @@ import re
 import fuzz_budget
 from cli_support import run_cli
 from dockerfile_parse import DockerfileParser
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -77,6 +77,19 @@ def _baseline(tmp_path) -> list[str]:
     result, text = render(tmp_path, BASE, "baseline")
     assert result.code == 0, result.err
     return instructions(parse(text))
+
+
+def _plain_source_shape(tmp_path) -> list[str]:
+    """The shape for a source that is one non-Python file: nothing to byte-compile, so no
+    compileall step (a real difference, not an injected instruction)."""
+    if not PLAIN_SOURCE_SHAPE:
+        answers = _with(("build", "sources"), ["data.txt"])
+        result, text = render(tmp_path, answers, "plain-source")
+        assert result.code == 0, result.err
+        PLAIN_SOURCE_SHAPE[:] = instructions(parse(text))
+        assert "compileall" not in text  # the one step left out, with its comment
+        assert PLAIN_SOURCE_SHAPE.count("RUN") == BASELINE_SHAPE.count("RUN") - 1
+    return PLAIN_SOURCE_SHAPE
 
 
 def _with(path: tuple, value) -> dict:
@@ -148,6 +161,7 @@ def _check(tmp_path, path: tuple, value) -> None:
 
 
 BASELINE_SHAPE: list[str] = []
+PLAIN_SOURCE_SHAPE: list[str] = []
 
 
 def test_baseline_shape(tmp_path):
@@ -214,6 +228,7 @@ def test_env_key(tmp_path, key):
 
 @SETTINGS
 @given(name=TEXT, source=TEXT, writable=TEXT)
+@example(name="0", source="0", writable="0")  # a source with nothing to byte-compile
 def test_names_and_paths(tmp_path, name, source, writable):
     """Service name, context paths and writable paths: refused, or used verbatim."""
     BASELINE_SHAPE[:] = BASELINE_SHAPE or _baseline(tmp_path)
@@ -226,7 +241,8 @@ def test_names_and_paths(tmp_path, name, source, writable):
         assert len(result.err.strip().splitlines()) == 1
         return
     parser = parse(text)
-    assert instructions(parser) == BASELINE_SHAPE, text
+    compiled = source.endswith(("/", ".py"))
+    assert instructions(parser) == (BASELINE_SHAPE if compiled else _plain_source_shape(tmp_path)), text
     copies = [i["value"] for i in parser.structure if i["instruction"] == "COPY"]
     assert f"{source} ./{source}" in copies
 

@@ -89,3 +89,36 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(service, tmp_path
     monkeypatch.setenv("TIGHTSHIP_CACHE_DIR", str(blocked / "cache"))
     assert render(service, out="blocked").code == 0
     assert compose(service) == compose(service, "blocked")
+
+
+def test_a_remembered_self_check_pass_holds_only_for_the_same_profile_values(service):
+    """Files that passed under a profile's suppression are checked again, and refused, once
+    the suppression is gone, though the files are byte for byte the same."""
+    templates = service / "org-templates" / "dockerfile"
+    templates.mkdir(parents=True)
+    original = (REPO / "templates" / "dockerfile" / "Dockerfile.j2").read_text()
+    assert "USER {{ user }}\n" in original
+    (templates / "Dockerfile.j2").write_text(original.replace("USER {{ user }}\n", ""))
+    profile = service / "org.yaml"
+    plain = "name: org\nextends: default\ntemplates: org-templates\n"
+    profile.write_text(plain + "suppressions:\n  - rule: TS-B03\n    paths: [Dockerfile]\n"
+                       "    reason: the platform injects the user at run time\n")
+    assert render(service, profile).code == 0
+    assert render(service, profile, "again").code == 0
+    assert "\nUSER " not in (service / "again" / "Dockerfile").read_text()
+    profile.write_text(plain)
+    result = render(service, profile, "refused")
+    assert result.code == 2
+    assert "Dockerfile:" in result.err and "TS-B03" in result.err
+    assert not (service / "refused").exists()
+
+
+def test_answers_read_back_from_the_cache_still_name_their_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIGHTSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    service = tmp_path / "generic"
+    shutil.copytree(EXAMPLES / "generic", service)
+    assert render(service).code == 0
+    refused = render(service, "strict")
+    assert refused.code == 2
+    assert f"{service / 'tightship.yaml'}:5: runtime: profile 'strict' offers no images" \
+        in refused.err

@@ -67,9 +67,9 @@ def cmd_seccomp(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_seccomp_explain(args: argparse.Namespace, out: TextIO) -> int:
+    from generator.render.confinement import profile_groups
     from generator.render.profiles import load_profile
     from generator.render.seccomp_explain import explain
-    from generator.render.seccomp_groups import profile_groups
 
     lines = explain(profile_groups(load_profile(args.profile)), args.syscalls)
     out.write("".join(f"{line}\n" for line in lines))

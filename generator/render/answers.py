@@ -16,9 +16,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from generator.errors import UserError
+from generator.render.disk_cache import content_key, read_json, store_json
 from generator.render.validation import validate
 from generator.yamlbounds import check_bounds
-from generator.yamlio import Layer, load_file, to_plain
+from generator.yamlio import Layer, load_text, read_text
 
 _KEY_RE = re.compile(r"^[a-z_][a-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 SET_SOURCE = "--set"
@@ -57,22 +58,35 @@ def parse_set(item: str) -> tuple[list[str], Any]:
 
 
 def load_answers(path: Path, sets: list[str] | tuple[str, ...] = ()) -> Answers:
-    node = load_file(path, what="answers file")
-    if node is None:
-        node = {}
-    if not isinstance(node, dict):
-        raise UserError("an answers file must be a mapping of keys to values", file=str(path),
-                        line=1)
-    data = to_plain(node)
+    layer = _answers_layer(path)
+    data = copy.deepcopy(layer.values)
     overrides: dict[str, Any] = {}
     for item in sets:
         keys, value = parse_set(item)
         _deep_set(data, keys, value)
         _deep_set(overrides, keys, copy.deepcopy(value))
-    layers = (Layer(SET_SOURCE, overrides), Layer(str(path), node)) if sets else (
-        Layer(str(path), node),)
+    layers = (Layer(SET_SOURCE, overrides), layer) if sets else (layer,)
     validate(data, "answers.schema.json", layers)
     return Answers(data=data, layers=layers, base_dir=path.resolve().parent)
+
+
+def _answers_layer(path: Path) -> Layer:
+    """The answers file as a layer. Its values are kept in the cache folder by its text, so a
+    later run reads them back and parses the file only when an error needs a line."""
+    text = read_text(path, what="answers file")
+    entry_name = f"answers-{content_key('answers', text)}.json"
+    entry = read_json(entry_name)
+    if isinstance(entry, dict) and isinstance(entry.get("values"), dict):
+        return Layer.unparsed(str(path), text, entry["values"])
+    node = load_text(text, file=str(path))
+    if node is None:
+        node = {}
+    if not isinstance(node, dict):
+        raise UserError("an answers file must be a mapping of keys to values", file=str(path),
+                        line=1)
+    layer = Layer(str(path), node, text=text)
+    store_json(entry_name, {"values": layer.values})
+    return layer
 
 
 def _deep_set(target: dict[str, Any], keys: list[str], value: Any) -> None:

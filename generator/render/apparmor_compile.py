@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -39,6 +38,7 @@ def compile_errors(files: dict[str, str]) -> list[tuple[str, int, str]]:
         compiled = _pass_marker(tool, text)
         if compiled is not None and compiled.exists():
             continue
+        import subprocess  # only a profile not compiled before runs the parser
         with tempfile.TemporaryDirectory(prefix="tightship-apparmor-") as folder:
             path = Path(folder) / "profile"
             path.write_text(text, encoding="utf-8")

@@ -63,6 +63,17 @@ def pass_marker(kind: str, *parts: str | bytes) -> Path:
     return cache_dir() / kind / content_key(kind, *parts)
 
 
+def passed_before(marker: Path | None) -> bool:
+    """Whether the marker is there; a cache folder this user may not search (another user's)
+    only means the work is done again."""
+    if marker is None:
+        return False
+    try:
+        return marker.exists()
+    except OSError:
+        return False
+
+
 def remember_pass(marker: Path | None) -> None:
     if marker is None:
         return

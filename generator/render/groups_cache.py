@@ -38,8 +38,9 @@ def cached_groups(folder: Path, build: Callable[[], GroupSet]) -> GroupSet:
     except OSError:
         return build()
     name = f"seccomp-groups-{key}.json"
+    entry = read_json(name)
     try:
-        found = _from_json(read_json(name), str(folder))
+        found = _from_json(entry, str(folder)) if isinstance(entry, dict) else None
     except (TypeError, KeyError, AttributeError):
         found = None
     if found is not None:

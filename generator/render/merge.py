@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import merge3
-
 INLINE, REJ = "inline", "rej"
 CONFLICT_MODES = (INLINE, REJ)
 DISK, LAST, THIS = "on disk", "last render", "this render"
@@ -48,6 +46,8 @@ def merge_text(name: str, base: str | None, current: str, rendered: str,
     if mode not in CONFLICT_MODES:
         raise ValueError(f"conflict mode {mode!r}")
     o, a, b = _lines(base), _lines(current), _lines(rendered)
+    import merge3  # only `update` and `render --check` merge: a plain render never loads it
+
     m = merge3.Merge3(o, a, b)
     merged = m.merge_regions()
     # the regions' tuples differ in length by kind: a conflict also holds both sides' ranges

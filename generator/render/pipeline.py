@@ -1,12 +1,20 @@
-"""The path of one service: answers + profile → Spec → rendered files (in memory)."""
+"""The path of one service: answers + profile → Spec → rendered files (in memory).
+
+Files that passed the self-check before (the same bytes, the same profile values, the same
+rules) are remembered in the cache folder, so a render that changes nothing does not load
+the checker again; any other file is checked before it may be written.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+from generator.errors import TightshipError
 from generator.render.answers import Answers, load_answers
 from generator.render.blame import Refused, blame_answer
+from generator.render.disk_cache import pass_marker, remember_pass
 from generator.render.files import render_all
 from generator.render.profiles import Profile, load_profile
 from generator.render.spec import Spec, build_spec
@@ -22,14 +30,17 @@ def load_spec(answers_path: Path, profile: str | Profile,
 
 def render_checked(spec: Spec, profile: Profile) -> dict[str, str]:
     """Every file for the Spec, held to `check`'s rules before anyone may write it."""
-    from generator.check.checker import SelfCheckError
-
     files = render_all(spec, profile)
+    passed = _pass_marker(files, profile)
     try:
-        self_check(files, profile)
+        if passed is None or not passed.exists():
+            self_check(files, profile)
+            remember_pass(passed)
         compile_check(files)
-    except SelfCheckError as exc:
-        if spec.answers is not None:
+    except TightshipError as exc:
+        from generator.check.checker import SelfCheckError
+
+        if isinstance(exc, SelfCheckError) and spec.answers is not None:
             blame = blame_answer(exc, files, spec.answers,
                                  lambda answers, finding: _still_refused(answers, profile,
                                                                          finding))
@@ -66,19 +77,41 @@ def rule_findings(files: dict[str, str], profile: Profile) -> list[Any]:
     return [f for f in check_texts(files, ctx, suppressions) if not f.suppressed]
 
 
+def _pass_marker(files: dict[str, str], profile: Profile) -> Path | None:
+    """Where a self-check pass of `files` under `profile` is remembered: named by the files,
+    the profile's values (rule settings and suppressions) and the check package's modules
+    (name, size, modification time), so a changed rule never reads an old pass."""
+    try:
+        settings = json.dumps(profile.data, sort_keys=True)
+        rules = sorted((str(p.relative_to(_CHECK)), p.stat().st_size, p.stat().st_mtime_ns)
+                       for p in _CHECK.rglob("*.py"))
+    except (TypeError, ValueError, OSError):
+        return None
+    parts = [settings, json.dumps(rules)]
+    for name in sorted(files):
+        parts += [name, files[name]]
+    return pass_marker("self-check", *parts)
+
+
+_CHECK = Path(__file__).resolve().parent.parent / "check"
+
+
 def compile_check(files: dict[str, str]) -> None:
     """apparmor_parser compiles each rendered AppArmor profile (where it is installed): a
     profile the kernel's own parser would reject is a self-check refusal, never written."""
+    from generator.render.apparmor_compile import compile_errors
+
+    errors = compile_errors(files)
+    if not errors:
+        return
     from generator.check.checker import SelfCheckError
     from generator.check.model import Finding
-    from generator.render.apparmor_compile import compile_errors
 
     failures = [Finding(file=name, line=line, column=1, rule="TS-P01", severity="high",
                         message=f"apparmor_parser rejects it: {message}",
                         hint="the answers or the profile's AppArmor template produced it")
-                for name, line, message in compile_errors(files)]
-    if failures:
-        raise SelfCheckError(failures)
+                for name, line, message in errors]
+    raise SelfCheckError(failures)
 
 
 def _still_refused(answers: Answers, profile: Profile, finding: Refused) -> bool:

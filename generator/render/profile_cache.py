@@ -32,6 +32,8 @@ def cached_profile(path: Path, text: str) -> tuple[list[Layer], dict[str, Any]] 
     """(layers, merged data) of the profile at `path` whose text is `text`, when every file
     of its chain still reads as it did; else None."""
     entry = read_json(_entry_name(path, text))
+    if not isinstance(entry, dict):
+        return None
     try:
         files, data = entry["files"], entry["data"]
         layers = [Layer.unparsed(str(path), text, files[0][2])]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import UserError
 from generator.messages import shown
-from generator.render.disk_cache import pass_marker, remember_pass
+from generator.render.disk_cache import pass_marker, passed_before, remember_pass
 from generator.resources import SCHEMA_DIR
 from generator.runtimes import NAMES as RUNTIME_NAMES
 from generator.yamlio import Layer, dotted, locate
@@ -100,7 +100,7 @@ def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
         raise field_error("contains a control character (newline, NUL, ...); values must be one "
                    "line of text", layers, bad)
     passed = _pass_marker(data, schema_name)
-    if passed is not None and passed.exists():
+    if passed_before(passed):
         return
     from jsonschema.exceptions import best_match
 

@@ -1,2 +1,3 @@
-"""The interactive wizard: questions as data, folder detection, and the prompts (prompt.py,
+"""The interactive wizard: the question model, the questions by topic (topics/), the
+answers file it writes, the preview and summary, folder detection, and the prompts (prompt.py,
 the only module that imports questionary)."""
