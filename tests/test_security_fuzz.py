@@ -1,8 +1,9 @@
 """Arbitrary text in every free-text field and path: refused, or rendered with every output's
 shape intact (no injected instruction, key, rule or interpolation) and the value read back.
 
-Under CI and `make test-fast` the examples are a fixed set (tests/fuzz_budget.py); TIGHTSHIP_FUZZ_EXAMPLES raises the count,
-and `bench/fuzz.py` runs 10,000 cases per field on demand.
+Under CI and `make test-fast` the examples are a fixed set (tests/fuzz_budget.py);
+TIGHTSHIP_FUZZ_EXAMPLES raises the count, and `bench/fuzz.py` runs 10,000 cases per field on
+demand.
 """
 
 from __future__ import annotations
