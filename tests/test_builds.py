@@ -51,6 +51,7 @@ def test_realistic_examples_pass_hadolint_and_tightship_check(tmp_path, name):
     assert checked.code == 0, checked.out + checked.err
 
 
+@pytest.mark.slow  # checkov: about 30 s a run on this machine
 def test_checkov_fails_nothing_on_the_realistic_examples(tmp_path):
     for name in REALISTIC:
         render(tmp_path, name)

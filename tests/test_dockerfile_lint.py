@@ -61,6 +61,7 @@ def checkov_failures(folder) -> list[tuple[str, str]]:
     return failures
 
 
+@pytest.mark.slow  # checkov: about 30 s a run on this machine
 def test_checkov_fails_nothing_on_any_example(tmp_path):
     for name in EXAMPLE_NAMES:
         rendered(tmp_path, name)
@@ -69,6 +70,7 @@ def test_checkov_fails_nothing_on_any_example(tmp_path):
     assert checkov_failures(tmp_path) == []
 
 
+@pytest.mark.slow  # checkov: about 30 s a run on this machine
 def test_checkov_does_flag_a_bad_dockerfile(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM python:latest\nADD x.tgz /x\nEXPOSE 22\n")
     found = {check for check, _ in checkov_failures(tmp_path)}

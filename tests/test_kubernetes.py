@@ -278,6 +278,7 @@ def failed(report: dict) -> list[tuple[str, str]]:
     return sorted((c["check_id"], c["file_path"]) for c in report["results"]["failed_checks"])
 
 
+@pytest.mark.slow  # checkov: about 30 s a run on this machine
 def test_checkov_fails_nothing(tmp_path):
     """Every example, pushed by digest, with replicas, egress, a capability and the API."""
     variants = [(name, pushed(name)) for name in EXAMPLE_NAMES]
@@ -292,6 +293,7 @@ def test_checkov_fails_nothing(tmp_path):
     assert report["summary"]["passed"] > 0
 
 
+@pytest.mark.slow  # checkov: about 30 s a run on this machine
 def test_checkov_without_a_digest_asks_only_for_the_digest(tmp_path):
     """An image not yet pushed has no digest: the one finding is CKV_K8S_43 (image digest),
     and the manifest's comment says how to give it (run.image.digest)."""
@@ -301,6 +303,7 @@ def test_checkov_without_a_digest_asks_only_for_the_digest(tmp_path):
     assert {check for check, _ in failed(report)} == {"CKV_K8S_43"}
 
 
+@pytest.mark.slow  # checkov: about 30 s a run on this machine
 def test_localhost_seccomp_skips_ckv_k8s_31_with_its_reason(tmp_path, monkeypatch):
     """The Pod Security Standard restricted allows a Localhost seccomp profile; checkov's
     CKV_K8S_31 only accepts RuntimeDefault. With the generated Localhost profile, the

@@ -53,6 +53,7 @@ def test_manifests_are_strictly_valid_and_restricted(name):
         assert "add" not in pod["containers"][0]["securityContext"]["capabilities"]
 
 
+@pytest.mark.slow  # checkov: about 30 s a run on this machine
 def test_checkov_passes_the_services(tmp_path):
     for name in SERVICES:
         write_k8s(tmp_path / name, files_of(name))
