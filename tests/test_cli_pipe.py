@@ -18,6 +18,7 @@ def test_a_closed_pipe_ends_quietly_without_an_internal_error():
     first = proc.stdout.readline()
     proc.stdout.close()  # the reader is gone before the writer is done
     err = proc.stderr.read().decode()
+    proc.stderr.close()
     code = proc.wait(timeout=60)
     assert first.startswith(b"{")
     assert "internal error" not in err and "Traceback" not in err
