@@ -8,15 +8,10 @@ import kubernetes_validate
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES, run_cli
 from ruamel.yaml import YAML
+from userns_support import assert_user_namespaced
+from userns_support import userns_profile as profile
 
 from generator.render.pipeline import render_service
-
-
-def profile(tmp_path, version: str, *, on: bool) -> str:
-    path = tmp_path / f"userns-{version}.yaml"
-    path.write_text(f"name: userns\nextends: default\nkubernetes:\n  version: '{version}'\n"
-                    f"  user_namespaces: {'true' if on else 'false'}\n")
-    return str(path)
 
 
 def deployment(files: dict[str, str]) -> dict:
@@ -28,14 +23,7 @@ def deployment(files: dict[str, str]) -> dict:
 def test_profile_switch_writes_host_users_false(tmp_path, name, version):
     files = render_service(EXAMPLES / name / "tightship.yaml", profile(tmp_path, version, on=True),
                            [])
-    doc = deployment(files)
-    pod = doc["spec"]["template"]["spec"]
-    assert pod["hostUsers"] is False
-    # other checkers still ask for these, and the kubelet still refuses root with them
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    container = pod["containers"][0]["securityContext"]
-    assert container["runAsNonRoot"] is True and container["runAsUser"] >= 10000
-    kubernetes_validate.validate(doc, f"{version}.0", strict=True)
+    assert_user_namespaced(deployment(files), version)
 
 
 def test_off_by_default_and_the_answers_turn_it_on(tmp_path):

@@ -10,19 +10,14 @@ import pytest
 from ruamel.yaml import YAML
 from test_wizard import assert_render_reproduces, fresh_example
 from test_wizard_support import DOWN, ENTER, UP, drive
+from userns_support import assert_user_namespaced
+from userns_support import userns_profile as profile
 
 from generator.render.answers import load_answers
 from generator.wizard.answers_file import ANSWERS_FILE
 
 KEY = "run.user_namespaces"
 YES = DOWN + ENTER  # the choices are no, then yes
-
-
-def profile(tmp_path, version: str, *, on: bool) -> str:
-    path = tmp_path / f"userns-{version}.yaml"
-    path.write_text(f"name: userns\nextends: default\nkubernetes:\n  version: '{version}'\n"
-                    f"  user_namespaces: {'true' if on else 'false'}\n")
-    return str(path)
 
 
 def deployment(root) -> dict:
@@ -40,13 +35,7 @@ def test_yes_writes_the_answer_and_host_users_false(tmp_path, version):
     assert "runAsNonRoot and runAsUser stay" in said and "says no." in said
     answers = load_answers(root / ANSWERS_FILE).data
     assert answers["run"] == {"user_namespaces": True}
-    doc = deployment(root)
-    pod = doc["spec"]["template"]["spec"]
-    assert pod["hostUsers"] is False
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    container = pod["containers"][0]["securityContext"]
-    assert container["runAsNonRoot"] is True and container["runAsUser"] >= 10000
-    kubernetes_validate.validate(doc, f"{version}.0", strict=True)
+    assert_user_namespaced(deployment(root), version)
     assert_render_reproduces(root, profile(tmp_path, version, on=False))
 
 
