@@ -9,7 +9,11 @@ from generator.check.model import SECCOMP, Context, Equivalents, Hit, Rule
 from generator.check.rules.r04_seccomp_default import ALLOWING
 
 # Calls that reach outside the container: mounts, namespaces, other processes' memory,
-# kernel modules and programs, the host's clock, keyring, swap and power.
+# kernel modules and programs, the host's clock, keyring, swap and power. Not the same list as
+# profiles/seccomp/dangerous.yaml, on purpose: that one says what tightship's own groups never
+# allow (it also keeps out io_uring, personality, sethostname, which Docker's default profile
+# allows and a reviewed profile may too); this one says what a profile written by anyone must
+# not allow unconditionally, and names 32-bit and retired calls a hand-written profile lists.
 DANGEROUS = frozenset("""
 mount umount umount2 fsopen fsconfig fsmount fspick move_mount open_tree mount_setattr
 pivot_root chroot unshare setns ptrace process_vm_readv process_vm_writev pidfd_getfd kcmp
