@@ -42,9 +42,12 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
                           "(pip install tightship)") from None
     except Exception as exc:  # any failure to reach the engine
         raise EngineError(f"no Docker engine answers: {exc}") from None
-    proofs = verify(client, answers_path.resolve().parent, files, spec.service, spec.user.uid,
-                    has_python=RUNTIMES[spec.runtime].python_in_image,
-                    has_shell=spec.run_image.shell, timeout=args.timeout)
+    try:
+        proofs = verify(client, answers_path.resolve().parent, files, spec.service,
+                        spec.user.uid, has_python=RUNTIMES[spec.runtime].python_in_image,
+                        has_shell=spec.run_image.shell, timeout=args.timeout)
+    finally:
+        client.close()  # its connection pool holds the engine's socket open
     if args.format == "json":
         print(proofs_json(proofs), file=out)
     else:

@@ -14,8 +14,12 @@ def lookup_digest(reference: str) -> str:
     except ImportError:
         raise EngineError("`pin` needs the Docker SDK: reinstall tightship "
                           "(pip install tightship)") from None
+    client = None
     try:
         client = docker.from_env()
         return client.images.get_registry_data(reference).id
     except (APIError, DockerException) as exc:
         raise EngineError(f"cannot look up {reference}: {exc}") from None
+    finally:
+        if client is not None:
+            client.close()  # its connection pool holds the engine's socket open
