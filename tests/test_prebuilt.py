@@ -55,6 +55,33 @@ def test_the_bundled_files_are_taken_from_the_shipped_form(empty_cache):
     assert prebuilt.prebuilt_groups(seccomp_groups.builtin_groups_dir()) is not None
 
 
+def org_profile(folder: Path, extra: str = "") -> Path:
+    path = folder / "org.yaml"
+    path.write_text(f"name: org\nextends: strict\nrestart_retries: 4\n{extra}", encoding="utf-8")
+    return path
+
+
+def test_a_profile_extending_a_bundled_one_loads_as_from_the_yaml(empty_cache, tmp_path,
+                                                                   monkeypatch):
+    with_shipped = profiles.load_profile(str(org_profile(tmp_path)))
+    monkeypatch.setattr(prebuilt, "_shipped", lambda: {})
+    (tmp_path / "again").mkdir()
+    from_yaml = profiles.load_profile(str(org_profile(tmp_path / "again")))
+    assert with_shipped.data == from_yaml.data
+    assert list(with_shipped.data) == list(from_yaml.data)  # the same order: the same output
+    assert [Path(layer.file).name for layer in with_shipped.layers] == \
+        ["org.yaml", "strict.yaml", "default.yaml"]
+    assert with_shipped.restart_retries == 4
+
+
+def test_an_error_in_a_profile_extending_a_bundled_one_names_its_line(empty_cache, tmp_path):
+    path = org_profile(tmp_path, "low_ports: maybe\n")
+    with pytest.raises(UserError) as raised:
+        profiles.load_profile(str(path))
+    assert (raised.value.file, raised.value.line, raised.value.field) == \
+        (str(path), 4, "low_ports")
+
+
 @pytest.fixture
 def bundled_copy(tmp_path, monkeypatch, empty_cache) -> Path:
     """The bundled profiles in a folder of their own, which the package takes as its own."""

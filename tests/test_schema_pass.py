@@ -1,6 +1,5 @@
-"""schema_pass proves the common case (valid answers) without jsonschema, and never calls data
-valid that jsonschema refuses: a bad value still gets jsonschema's error. (The bundled profiles
-need neither: they ship validated, tests/test_prebuilt.py.)"""
+"""schema_pass proves the common case (valid answers and profiles) without jsonschema, and never
+calls data valid that jsonschema refuses: a bad value still gets jsonschema's error."""
 
 from __future__ import annotations
 
@@ -17,14 +16,17 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from generator.render.answers import load_answers
+from generator.render.profiles import builtin_names, load_profile
 from generator.render.schema_pass import surely_valid
 from generator.render.validation import schema
 from tests.cli_support import EXAMPLES, REPO
 
 ANSWERS = "answers.schema.json"
+PROFILE = "profile.schema.json"
 EXAMPLE_DATA = {path.parent.name: load_answers(path).data
                 for path in sorted(EXAMPLES.glob("*/tightship.yaml"))}
-SETTINGS = settings(max_examples=fuzz_budget.examples(40), deadline=None,
+PROFILES = {name: load_profile(name).data for name in builtin_names()}
+SETTINGS = settings(max_examples=fuzz_budget.examples(30), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -133,21 +135,57 @@ def test_never_valid_where_jsonschema_refuses(example, data):
         assert jsonschema_valid(changed, ANSWERS), changed
 
 
-def test_no_near_miss_is_called_valid_where_jsonschema_refuses():
-    """Every field the examples state, each put one step out of bounds, or dropped (a field
-    several examples state is tried in the first)."""
+def sweep(originals, schema_name: str, same_field=lambda path: path) -> None:
+    """Every field the data states, each put one step out of bounds, or dropped (a field
+    stated more than once is tried once): never proved valid where jsonschema refuses."""
     tried = set()
-    for original in EXAMPLE_DATA.values():
+    for original in originals:
         for path in paths(original):
-            field = tuple(0 if isinstance(step, int) else step for step in path)
+            field = same_field(tuple(0 if isinstance(step, int) else step for step in path))
             if field in tried:
                 continue
             tried.add(field)
             cases = [dropped(original, path)] + [put(original, path, value)
                                                  for value in near_misses(at(original, path))]
             for changed in cases:
-                if surely_valid(changed, schema(ANSWERS)):
-                    assert jsonschema_valid(changed, ANSWERS), (path, changed)
+                if surely_valid(changed, schema(schema_name)):
+                    assert jsonschema_valid(changed, schema_name), (path, changed)
+
+
+def test_no_near_miss_of_an_answer_is_called_valid_where_jsonschema_refuses():
+    sweep(EXAMPLE_DATA.values(), ANSWERS)
+
+
+def test_no_near_miss_in_a_profile_is_called_valid_where_jsonschema_refuses():
+    # The sections with the keywords answers lack (oneOf, not) or with many bounds (each case
+    # is judged on the whole profile, so the others are left to the answers' sweep).
+    def same_field(path):
+        if path[0] not in ("build_tools", "limits", "user", "capabilities"):
+            return ("elsewhere",)
+        return path
+    sweep([PROFILES["default"]], PROFILE, same_field)
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_every_bundled_profile_is_proved_valid_without_jsonschema(name):
+    assert surely_valid(PROFILES[name], schema(PROFILE))
+
+
+UV_PIN = {"version": "0.9.2", "hashes": ["sha256:" + "a" * 64]}
+
+
+@pytest.mark.parametrize("uv, valid", [
+    (UV_PIN, True),
+    ({"image": "uv"}, True),
+    ({**UV_PIN, "image": "uv"}, False),  # both ways at once
+    ({"version": "0.9.2"}, False),
+    ({"version": "0.9.2", "image": "uv"}, False),
+    ({}, False),
+])
+def test_one_of_two_ways_is_proved_only_when_the_other_is_surely_broken(uv, valid):
+    data = put(PROFILES["default"], ("build_tools", "uv"), uv)
+    assert jsonschema_valid(data, PROFILE) is valid
+    assert surely_valid(data, schema(PROFILE)) is valid
 
 
 @pytest.mark.parametrize("value", [True, "8080", None, [8080], 0, 70000])

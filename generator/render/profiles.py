@@ -162,6 +162,9 @@ def _load_chain(path: Path, seen: tuple[Path, ...],
     if not parent_path.is_file():
         raise field_error(f"profile '{parent_name}' not found", [layer], ["extends"])
     try:
+        shipped = prebuilt_profile(parent_path, read_text(parent_path, what="profile"))
+        if shipped is not None:  # a bundled profile, as loaded: plain data, merged as such
+            return [layer, *shipped[0]], _merge(shipped[1], to_plain(node))
         parent_layers, parent = _load_chain(parent_path, seen=(*seen, resolved))
     except UserError as exc:  # say which `extends` led to the bad file
         file, line = locate([layer], ["extends"])

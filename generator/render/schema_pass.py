@@ -2,10 +2,12 @@
 
 jsonschema costs more to import than a render of a service, and a first run (a fresh machine,
 CI) has no remembered pass. Data that is valid is by far the common case; `surely_valid` proves
-it without jsonschema. It answers True only where every keyword met is one it judges exactly as
-Draft 2020-12 does; anything else (a failure, a keyword or a value it does not judge) answers
-False, and jsonschema then decides and words the error. So it may say False of valid data, and
-never True of invalid data (tests/test_schema_pass.py compares it with jsonschema).
+it without jsonschema (`not` and `oneOf` through a proof of the opposite, from the few keywords
+that can show a value surely invalid). It answers True only where every keyword met is one it
+judges exactly as Draft 2020-12 does; anything else (a failure, a keyword or a value it does
+not judge) answers False, and jsonschema then decides and words the error. So it may say False
+of valid data, and never True of invalid data (tests/test_schema_pass.py holds it to
+jsonschema).
 """
 
 from __future__ import annotations
@@ -161,6 +163,36 @@ def _all_of(value: Any, rule: Any, schema: dict[str, Any], root: dict[str, Any])
     return all(_valid(value, sub, root) for sub in rule)
 
 
+def _not(value: Any, rule: Any, schema: dict[str, Any], root: dict[str, Any]) -> bool:
+    return _invalid(value, rule)
+
+
+def _one_of(value: Any, rule: Any, schema: dict[str, Any], root: dict[str, Any]) -> bool:
+    """Exactly one holds: one proved valid and every other proved invalid."""
+    valid = [i for i, sub in enumerate(rule) if _valid(value, sub, root)]
+    return len(valid) == 1 and all(_invalid(value, sub) for i, sub in enumerate(rule)
+                                   if i != valid[0])
+
+
+def _invalid(value: Any, schema: Any) -> bool:
+    """True when `value` surely breaks `schema`: a missing required key, a value of none of
+    the types named, or every alternative of an anyOf broken. (No $ref is followed.)"""
+    if not isinstance(schema, dict):
+        return False
+    required = schema.get("required")
+    if isinstance(value, dict) and isinstance(required, list) and \
+            any(key not in value for key in required):
+        return True
+    types = schema.get("type")
+    names = types if isinstance(types, list) else [types] if isinstance(types, str) else None
+    if names is not None and not isinstance(value, float) and \
+            not any(_of_type(value, name) for name in names):
+        return True  # (a float may be an integer to JSON Schema: not judged)
+    alternatives = schema.get("anyOf")
+    return isinstance(alternatives, list) and bool(alternatives) and \
+        all(_invalid(value, sub) for sub in alternatives)
+
+
 _KEYWORDS: dict[str, Judge] = {
     "type": _type, "$ref": _ref, "properties": _properties,
     "additionalProperties": _additional, "required": _required,
@@ -176,5 +208,5 @@ _KEYWORDS: dict[str, Judge] = {
     "exclusiveMinimum": _bound(lambda n, limit: n > limit),
     "exclusiveMaximum": _bound(lambda n, limit: n < limit),
     "pattern": _pattern_kw, "uniqueItems": _unique_items, "enum": _enum, "const": _const,
-    "anyOf": _any_of, "allOf": _all_of,
+    "anyOf": _any_of, "allOf": _all_of, "not": _not, "oneOf": _one_of,
 }
