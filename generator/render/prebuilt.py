@@ -11,7 +11,6 @@ the YAML gives and rewrites it when run as a script.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from functools import cache
@@ -47,10 +46,18 @@ def groups_digest(folder: Path) -> str:
 
 
 @cache
-def _shipped() -> dict[str, Any]:
+def _shipped_text() -> str:
     try:
-        loaded = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return SHIPPED.read_text(encoding="utf-8")
+    except OSError:
+        return "{}"
+
+
+def _shipped() -> dict[str, Any]:
+    """The shipped forms, parsed afresh for each caller to keep (cheaper than a deep copy)."""
+    try:
+        loaded = json.loads(_shipped_text())
+    except ValueError:
         return {}
     return loaded if isinstance(loaded, dict) else {}
 
@@ -80,7 +87,6 @@ def prebuilt_profile(path: Path, text: str) -> tuple[list[Layer], dict[str, Any]
     entry = _shipped().get("profiles", {}).get(name) if name else None
     if not isinstance(entry, dict):
         return None
-    entry = copy.deepcopy(entry)  # the caller's to keep: the shipped form stays as loaded
     try:
         files, data = entry["files"], entry["data"]
         if files[0][0] != name or files[0][1] != digest(text) or \
