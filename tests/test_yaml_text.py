@@ -47,7 +47,7 @@ def _document(value):
 def test_direct_text_is_ruamel_text_or_left_to_ruamel(value):
     expected = ruamel_text(_quote_tricky(_document(value)))
     try:
-        assert document_text(_quote_tricky(_document(value))) == expected
+        assert document_text(_document(value))[0] == expected  # it quotes tricky values itself
     except Unsupported:
         pass  # dump_yaml then writes ruamel's text
     written = dump_yaml(_document(value), "header")
@@ -65,4 +65,4 @@ def test_a_value_reads_back_as_itself(value):
 
 def test_the_direct_writer_handles_what_the_examples_use():
     for left, right in itertools.product(["app", "8080", "a b"], ["x", "1.0.0"]):
-        document_text(_quote_tricky(_document(left + right)))  # raises Unsupported if not
+        document_text(_document(left + right))  # raises Unsupported if not

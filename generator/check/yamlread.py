@@ -13,6 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.check.read import MAX_FLOW_DEPTH, ParseFailure, flow_depth, parse_trouble
+from generator.written import written_documents
 
 
 def _yaml() -> YAML:
@@ -101,6 +102,10 @@ POSITIONS_BY_LIBYAML = True  # False: every position from ruamel's round-trip lo
 def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[Any]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    written = None if positions else written_documents(text)
+    if written is not None:  # rendered from these values, by a writer proven faithful
+        return written
+    text = str(text)  # the text alone: libyaml reads no subclass of str
     refuse_deep_nesting(text)
     fast = _plain_yaml_stream(text) if not positions else _positioned_yaml_stream(text)
     if fast is not None:
@@ -127,6 +132,10 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
     Plain `json` is a hundred times faster; the checker reads JSON plainly first and asks for
     positions only when a rule has something to report.
     """
+    written = None if positions else written_documents(text)
+    if written is not None:  # rendered from this value (json.dumps)
+        return written[0]
+    text = str(text)  # the text alone: libyaml reads no subclass of str
     refuse_deep_nesting(text)
     try:
         plain = json.loads(text)

@@ -8,7 +8,6 @@ here (mapping, dump_yaml, health_argv) are shared with the Kubernetes output.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,24 +21,9 @@ from generator.render.runspec import kubernetes_secret
 from generator.render.spec import Spec
 from generator.render.volumes import Volume
 from generator.values import PORT_START_SYSCTL, SECRETS_DIR
+from generator.written import WrittenText
 
 FILE = "compose.yaml"
-# Scalars a YAML 1.1 reader (PyYAML in docker-compose, go-yaml in kubectl) would not read back
-# as the same string: booleans, nulls, numbers, sexagesimals, dates. They are written quoted.
-_YAML11_TRICKY = re.compile(
-    r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
-    r"|null|Null|NULL|~|)$"
-    r"|^[-+]?(\.[0-9]+|[0-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?$"
-    r"|^[-+]?0[xob]?[0-9a-fA-F_]+$"
-    r"|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"
-    r"|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$"
-    r"|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
-)
-# ruamel.yaml writes a plain scalar that starts with `?` or `:` in a flow sequence in a form no
-# YAML reader reads back (`[CMD, : 0]`); the render self-check refuses such a file. PyYAML (in
-# docker-compose) also ends a plain scalar in a flow sequence at any `?` (`[CMD, a?b]`) and at
-# a `:` before a flow indicator or the end. All of these are quoted.
-_FLOW_UNSAFE = re.compile(r"^[?:]|\?|:$|:[,\[\]{}]")
 
 
 # --- YAML as data -------------------------------------------------------------------------------
@@ -70,10 +54,12 @@ def sequence(values: Iterable[Any], comments: Iterable[str | None] = (), *,
 
 def _tricky(value: Any) -> bool:
     return (isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
-            and bool(_YAML11_TRICKY.match(value) or _FLOW_UNSAFE.search(value)))
+            and yamltext.tricky(value))
 
 
 def _quote_tricky(node: Any) -> Any:
+    """Every `yamltext.tricky` key and value double-quoted, for ruamel.yaml to write (the
+    direct writer quotes them itself)."""
     if isinstance(node, CommentedMap):
         for position, key in enumerate(list(node)):
             held = node[key]
@@ -99,13 +85,14 @@ def _quote_tricky(node: Any) -> Any:
 
 
 def dump_yaml(document: CommentedMap, header: str) -> str:
-    """One YAML document, deterministic: same data, same bytes."""
-    document = _quote_tricky(document)
+    """One YAML document, deterministic: same data, same bytes. Written directly, it carries
+    the values it was written from (WrittenText), so the self-check need not read it back."""
     lines = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     try:
-        return lines + yamltext.document_text(document)
+        text, data = yamltext.document_text(document)
     except yamltext.Unsupported:
-        return lines + ruamel_text(document)
+        return lines + ruamel_text(_quote_tricky(document))
+    return WrittenText(lines + text, [data])
 
 
 def ruamel_text(document: CommentedMap) -> str:

@@ -15,6 +15,7 @@ from jinja2 import Environment
 
 from generator.render.spec import Spec
 from generator.render.syscall_rules import SyscallRule
+from generator.written import WrittenText
 
 FILE = "seccomp.json"
 DEFAULT_ERRNO = 1  # EPERM
@@ -30,7 +31,9 @@ def profile_json(rules: tuple[SyscallRule, ...] | list[SyscallRule]) -> str:
                     for arch, subs in ARCH_MAP],
         "syscalls": [rule.as_json() for rule in rules],
     }
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    # The text carries the document, so the self-check need not parse it back (json.loads of
+    # json.dumps gives the same value: only dicts, lists, strings and integers are in it).
+    return WrittenText(json.dumps(document, indent=2, ensure_ascii=True) + "\n", [document])
 
 
 def render(spec: Spec, env: Environment) -> dict[str, str]:
