@@ -18,7 +18,8 @@ from written_support import misread, read_back, same
 
 from generator.check.checker import check_texts, profile_settings
 from generator.render.files import render_all
-from generator.render.outputs.compose import dump_yaml, mapping, sequence
+from generator.render.outputs.compose import dump_yaml
+from generator.render.outputs.yamldata import mapping, sequence
 from generator.render.pipeline import load_spec, self_check
 from generator.written import WrittenText
 from tests.cli_support import EXAMPLES, REPO

@@ -1,22 +1,22 @@
 """compose.yaml: the service under the Compose Specification, with the image's hardening.
 
-The file is built as data (ruamel.yaml's CommentedMap) and dumped, never templated; each
-hardening setting carries a short comment naming its checklist item (R01-R17). The helpers
-here (mapping, dump_yaml, health_argv) are shared with the Kubernetes output.
+The file is built as data (yamldata.py) and dumped, never templated; each hardening setting
+carries a short comment naming its checklist item (R01-R17). The helpers here (dump_yaml,
+health_argv) are shared with the Kubernetes output.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import Environment
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, dockerfile, seccomp, yamltext
+from generator.render.outputs.yamldata import Mapping, commented, mapping, sequence
 from generator.render.runspec import kubernetes_secret
 from generator.render.spec import Spec
 from generator.render.volumes import Volume
@@ -27,30 +27,6 @@ FILE = "compose.yaml"
 
 
 # --- YAML as data -------------------------------------------------------------------------------
-
-def mapping(*items: tuple[Any, ...]) -> CommentedMap:
-    """A mapping from (key, value) or (key, value, comment) items; None values are left out."""
-    node = CommentedMap()
-    for item in items:
-        key, value = item[0], item[1]
-        if value is None:
-            continue
-        node[key] = value
-        if len(item) > 2 and item[2]:
-            node.yaml_add_eol_comment(item[2], key, column=0)
-    return node
-
-
-def sequence(values: Iterable[Any], comments: Iterable[str | None] = (), *,
-             flow: bool = False) -> CommentedSeq:
-    node = CommentedSeq(list(values))
-    for index, comment in enumerate(comments):
-        if comment:
-            node.yaml_add_eol_comment(comment, index, column=0)
-    if flow:
-        node.fa.set_flow_style()
-    return node
-
 
 def _tricky(value: Any) -> bool:
     return (isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
@@ -84,24 +60,25 @@ def _quote_tricky(node: Any) -> Any:
     return node
 
 
-def dump_yaml(document: CommentedMap, header: str) -> str:
+def dump_yaml(document: Mapping, header: str) -> str:
     """One YAML document, deterministic: same data, same bytes. Written directly, it carries
     the values it was written from (WrittenText), so the self-check need not read it back."""
     lines = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     try:
         text, data = yamltext.document_text(document)
     except yamltext.Unsupported:
-        return lines + ruamel_text(_quote_tricky(document))
+        return lines + ruamel_text(document)
     return WrittenText(lines + text, [data])
 
 
-def ruamel_text(document: CommentedMap) -> str:
-    """ruamel.yaml's text of the document: for shapes and values yamltext leaves to it."""
+def ruamel_text(document: Mapping) -> str:
+    """ruamel.yaml's text of the document, tricky values quoted: for shapes and values
+    yamltext leaves to it."""
     yaml = YAML(typ="rt")
     yaml.width = 4096  # never fold a long value across lines
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
-    yaml.dump(document, out)
+    yaml.dump(_quote_tricky(commented(document)), out)
     return out.getvalue()
 
 
@@ -169,7 +146,7 @@ def tmpfs_entry(spec: Spec, path: str) -> str:
     return f"{path}:{','.join(options)}"
 
 
-def logging(spec: Spec) -> CommentedMap:
+def logging(spec: Spec) -> Mapping:
     """R07: log rotation, so a chatty service cannot fill the host's disk."""
     rotation = spec.run.logging
     return mapping(("driver", rotation.driver),
@@ -184,7 +161,7 @@ def network_name(spec: Spec) -> str:
 
 # --- the file -----------------------------------------------------------------------------------
 
-def service(spec: Spec) -> CommentedMap:
+def service(spec: Spec) -> Mapping:
     run = spec.run
     limits = spec.limits
     caps = spec.capabilities
@@ -265,7 +242,7 @@ def internal_network(spec: Spec) -> bool:
     return not spec.run.has_egress and not spec.run.publish
 
 
-def _network(spec: Spec) -> CommentedMap:
+def _network(spec: Spec) -> Mapping:
     if internal_network(spec):
         return mapping(("internal", True, "R14: no egress declared, so no route out"))
     if spec.run.has_egress:
@@ -276,7 +253,7 @@ def _network(spec: Spec) -> CommentedMap:
     return mapping(("internal", False, why))
 
 
-def compose_document(spec: Spec) -> CommentedMap:
+def compose_document(spec: Spec) -> Mapping:
     doc = mapping(
         ("services", mapping((spec.service, service(spec)))),
         ("networks", mapping((network_name(spec), _network(spec)))),

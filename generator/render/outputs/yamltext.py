@@ -1,12 +1,13 @@
 """The YAML text of a rendered document, written directly for the shapes tightship builds.
 
 ruamel.yaml's round-trip dumper spends most of a render's time on a few small documents. This
-writes the same bytes for what the outputs build: block mappings and sequences of strings,
-integers and booleans, flow sequences of scalars, empty `{}` / `[]`, and end-of-line comments.
-A scalar is written plain only when it is printable ASCII that no YAML reader could take for
-an indicator, a key, a comment or another type; otherwise quoted (single, or double where the
-output asked for it or a YAML 1.1 reader would misread it: see `tricky`). Anything else raises
-Unsupported, and ruamel.yaml writes the document, so an unusual value is never guessed at.
+writes the same bytes for what the outputs build (yamldata.py): block mappings and sequences
+of strings, integers and booleans, flow sequences of scalars, empty `{}` / `[]`, and
+end-of-line comments. A scalar is written plain only when it is printable ASCII that no YAML
+reader could take for an indicator, a key, a comment or another type; otherwise quoted (single,
+or double where the output asked for it or a YAML 1.1 reader would misread it: `tricky`).
+Anything else raises Unsupported, and ruamel.yaml writes the document, so an unusual value is
+never guessed at.
 tests/test_yaml_text.py holds the two to the same bytes.
 
 Beside the text it gives the plain values it wrote (dict, list, str, int, float, bool), so the
@@ -19,10 +20,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from generator.render.outputs.yamldata import Mapping, Sequence
 
 # ruamel folds a line past its width (4096 in dump_yaml) and writes a key of 128 characters or
 # more as `? key`: leave such documents to it.
@@ -111,58 +113,33 @@ def _key(key: Any) -> tuple[str, str]:
     return scalar(key, flow=False)
 
 
-def _comment(comments: dict[Any, Any], where: Any, slot: int) -> tuple[str, int] | None:
-    """The end-of-line comment ruamel holds (in a node's `ca.items`) for a key or index: its
-    text and column."""
-    entry = comments.get(where)
-    if entry is None:
-        return None
-    if any(token is not None for index, token in enumerate(entry) if index != slot):
-        raise Unsupported("a comment before or after a node")
-    token = entry[slot]
-    if token is None:
-        return None
-    value = token.value.removesuffix("\n")
-    if not value.startswith("#") or "\n" in value or not _PRINTABLE.match(value):
-        raise Unsupported("a comment of more than one line")
-    return value, token.start_mark.column
-
-
-def _line(text: str, comment: tuple[str, int] | None) -> str:
+def _line(text: str, comment: str | None) -> str:
+    """One line; an end-of-line comment one space after the value (ruamel.yaml's column 0)."""
     if comment is not None:
-        words, column = comment
-        text += " " * max(column - len(text), 1) + words
+        words = comment.removesuffix("\n")
+        if "\n" in words or not _PRINTABLE.match(words):
+            raise Unsupported("a comment of more than one line")
+        text += " " + words
     if len(text) > MAX_LINE:
         raise Unsupported("a long line")
     return text + "\n"
 
 
-def _check_plain_node(node: Any) -> dict[Any, Any]:
-    """The node's end-of-line comments, by key or index; raises for any other comment."""
-    ca = node.ca  # a property that looks the attribute up each time: read it once
-    if ca.comment is not None or ca.end:
-        raise Unsupported("a comment on a whole node")
-    items: dict[Any, Any] = ca.items
-    return items
-
-
 def _flow(value: Any) -> tuple[str | None, Any]:
     """The text of a value written on its key's line (scalar, empty or flow) and its plain
     value; (None, None) for a block mapping or sequence."""
-    if isinstance(value, (CommentedMap, CommentedSeq)):
-        _check_plain_node(value)
+    kind = type(value)
+    if kind is Mapping:
+        return ("{}", {}) if not value else (None, None)
+    if kind is Sequence:
         if not value:
-            return ("{}", {}) if isinstance(value, CommentedMap) else ("[]", [])
-        if isinstance(value, CommentedSeq) and value.fa.flow_style():
-            if value.ca.items:
-                raise Unsupported("a comment inside a flow sequence")
-            items = [_flow_item(item) for item in value]
-            return "[" + ", ".join(text for text, _ in items) + "]", [v for _, v in items]
-        if value.fa.flow_style():
-            raise Unsupported("a flow mapping")
-        return None, None
-    if isinstance(value, (dict, list)):
-        raise Unsupported("a plain dict or list")
+            return "[]", []
+        if not value.flow:
+            return None, None
+        if value.comments:
+            raise Unsupported("a comment inside a flow sequence")
+        items = [_flow_item(item) for item in value]
+        return "[" + ", ".join(text for text, _ in items) + "]", [v for _, v in items]
     return scalar(value, flow=False)
 
 
@@ -172,21 +149,20 @@ def _flow_item(item: Any) -> tuple[str, Any]:
     return scalar(item, flow=True)
 
 
-def _mapping(node: CommentedMap, indent: int, first: str | None,
-             out: list[str]) -> dict[str, Any]:
+def _mapping(node: Mapping, indent: int, first: str | None, out: list[str]) -> dict[str, Any]:
     """Each key at `indent`; the first line starts with `first` (a sequence's `- `) if given."""
-    comments = _check_plain_node(node)
+    comments = node.comments
     data: dict[str, Any] = {}
     for key, value in node.items():
         start = first if first is not None else " " * indent
         first = None
         key_text, plain_key = _key(key)
         head = start + key_text + ":"
-        comment = _comment(comments, key, 2) if comments else None
+        comment = comments.get(key) if comments else None
         text, plain = _flow(value)
         if text is not None:
             out.append(_line(f"{head} {text}", comment))
-        elif isinstance(value, CommentedMap):
+        elif type(value) is Mapping:
             out.append(_line(head, comment))
             plain = _mapping(value, indent + 2, None, out)
         else:
@@ -196,18 +172,19 @@ def _mapping(node: CommentedMap, indent: int, first: str | None,
     return data
 
 
-def _sequence(node: CommentedSeq, indent: int, out: list[str]) -> list[Any]:
+def _sequence(node: Sequence, indent: int, out: list[str]) -> list[Any]:
     """Each item as `- ` at `indent` (ruamel's sequence indent 4 with offset 2)."""
-    comments = node.ca.items
+    comments = node.comments
     data: list[Any] = []
     for index, item in enumerate(node):
-        comment = _comment(comments, index, 0) if comments else None
-        if isinstance(item, CommentedMap) and item and not item.fa.flow_style():
+        comment = comments.get(index) if comments else None
+        kind = type(item)
+        if kind is Mapping and item:
             if comment is not None:
                 raise Unsupported("a comment on a mapping in a sequence")
             data.append(_mapping(item, indent + 2, " " * indent + "- ", out))
             continue
-        if isinstance(item, CommentedSeq) and item and not item.fa.flow_style():
+        if kind is Sequence and item and not item.flow:
             raise Unsupported("a block sequence inside a sequence")
         text, plain = _flow(item)
         out.append(_line(" " * indent + "- " + str(text), comment))
@@ -218,7 +195,7 @@ def _sequence(node: CommentedSeq, indent: int, out: list[str]) -> list[Any]:
 def document_text(document: Any) -> tuple[str, dict[str, Any]]:
     """The YAML of one document (a non-empty block mapping), as ruamel.yaml would write it
     with every `tricky` string double-quoted, and the plain values a reader gets from it."""
-    if not isinstance(document, CommentedMap) or not document or document.fa.flow_style():
+    if type(document) is not Mapping or not document:
         raise Unsupported("a document that is not a block mapping")
     out: list[str] = []
     data = _mapping(document, 0, None, out)
