@@ -20,7 +20,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -33,7 +32,10 @@ MAX_KEY = 100
 _PRINTABLE = re.compile(r"^[\x20-\x7e]+$")
 _DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
 _STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = VersionedResolver()
+# ruamel.yaml's YAML 1.2 rules for plain scalars (first character -> (tag, matcher)), taken
+# once: asking its resolver looks up the version (two exceptions) on every call.
+_IMPLICIT = {first: [(tag, regexp.match) for tag, regexp in entries]
+             for first, entries in VersionedResolver().versioned_resolver.items()}
 
 # Scalars a YAML 1.1 reader (PyYAML in docker-compose, go-yaml in kubectl) would not read back
 # as the same string: booleans, nulls, numbers, sexagesimals, dates. They are written quoted.
@@ -73,7 +75,16 @@ def _plain_allowed(text: str, flow: bool) -> bool:
         return False
     if flow and any(c in text for c in ",[]{}"):
         return False
-    return bool(_RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG)
+    return _resolves_to_string(text)
+
+
+def _resolves_to_string(text: str) -> bool:
+    """Whether ruamel.yaml's resolver takes the plain scalar `text` for a string (its rules
+    for the first character and for any, as VersionedResolver.resolve reads them)."""
+    for tag, match in _IMPLICIT.get(text[0], []) + _IMPLICIT.get(None, []):
+        if match(text):
+            return bool(tag == _STR_TAG)
+    return True
 
 
 @lru_cache(maxsize=8192)  # the same keys and values recur in every document
