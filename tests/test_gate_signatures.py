@@ -76,10 +76,13 @@ def _gate(tmp_path: Path, signature: str, stubs=("cosign", "notation", "docker")
         if shutil.which(tool):
             (system / tool).symlink_to(shutil.which(tool))
     path = f"{_stubs(tmp_path, stubs)}:{Path(sys.executable).parent}:{system}"
+    # the session's cache folder (conftest.py): each tightship the gate starts reuses the
+    # syscall groups, profiles and validations the tests already paid for
+    cache = {"TIGHTSHIP_CACHE_DIR": os.environ["TIGHTSHIP_CACHE_DIR"]}
     proc = subprocess.run(["sh", GATE], cwd=service, capture_output=True, text=True,
                           timeout=300, env={"PATH": path, "STUB_LOG": str(log),
                                             "TIGHTSHIP_PROFILE": str(profile),
-                                            "HOME": str(tmp_path), **env})
+                                            "HOME": str(tmp_path), **cache, **env})
     return proc, log, service
 
 
