@@ -57,51 +57,77 @@ def _field(frames: list[_Open]) -> str | None:
     return dotted(path) or None
 
 
-def check_bounds(text: str, *, file: str) -> None:
-    """Raise a UserError naming the file, line and field where `text` passes a bound; parse
-    errors are left to the loader, which reports them with its own message."""
-    sizes: dict[str, int] = {}  # anchor -> the number of values it stands for
-    frames: list[_Open] = []
-    expanded = 0  # values so far, every alias counted as what it stands for
+class Bounds:
+    """The bounds, judged one parser event at a time: `see` raises a UserError naming the file,
+    line and field at the first event past a bound. The loader feeds it the events it builds
+    from, so a file is parsed once; nothing deeper or larger than the bounds is ever built."""
 
-    def refuse(message: str, event) -> UserError:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.sizes: dict[str, int] = {}  # anchor -> the number of values it stands for
+        self.frames: list[_Open] = []
+        self.expanded = 0  # values so far, every alias counted as what it stands for
+
+    def _refuse(self, message: str, event: Any) -> UserError:
         line = event.start_mark.line + 1 if event.start_mark else None
-        return UserError(message, file=file, line=line, field=_field(frames))
+        return UserError(message, file=self.file, line=line, field=_field(self.frames))
 
-    for event in _events(text):
+    def see(self, event: Any) -> None:
+        frames = self.frames
         value: Any = None
         if isinstance(event, CollectionStartEvent):
             if len(frames) >= MAX_DEPTH:
-                raise refuse(f"nested more than {MAX_DEPTH} levels deep", event)
+                raise self._refuse(f"nested more than {MAX_DEPTH} levels deep", event)
             frames.append(_Open(event.anchor, isinstance(event, MappingStartEvent)))
-            expanded += 1
-            continue
+            self.expanded += 1
+            return
         if isinstance(event, CollectionEndEvent):
             done = frames.pop()
             size = done.size
             if done.anchor:
-                sizes[done.anchor] = size
+                self.sizes[done.anchor] = size
         elif isinstance(event, AliasEvent):
             if any(frame.anchor == event.anchor for frame in frames):
-                raise refuse(f"alias *{event.anchor} refers to itself from inside "
-                             f"&{event.anchor} (an endless value)", event)
-            size = sizes.get(event.anchor, 1)
-            expanded += size
+                raise self._refuse(f"alias *{event.anchor} refers to itself from inside "
+                                   f"&{event.anchor} (an endless value)", event)
+            size = self.sizes.get(event.anchor, 1)
+            self.expanded += size
         elif isinstance(event, ScalarEvent):
             size, value = 1, event.value
-            expanded += 1
+            self.expanded += 1
             if event.anchor:
-                sizes[event.anchor] = 1
+                self.sizes[event.anchor] = 1
             if event.style is None and len(value) > MAX_NUMBER_DIGITS and _NUMBER.match(value):
-                raise refuse(f"a number of {len(value):,} digits is not a value any field "
-                             "takes", event)
+                raise self._refuse(f"a number of {len(value):,} digits is not a value any "
+                                   "field takes", event)
         else:
-            continue
-        if expanded > MAX_NODES:
-            raise refuse(f"more than {MAX_NODES:,} values once aliases are expanded (an "
-                         "alias bomb?); write the values out", event)
+            return
+        if self.expanded > MAX_NODES:
+            raise self._refuse(f"more than {MAX_NODES:,} values once aliases are expanded (an "
+                               "alias bomb?); write the values out", event)
         if frames:
             frames[-1].took(value, size)
+
+
+def bounded_parser(base: type) -> type:
+    """`base` (a ruamel.yaml parser class) that shows every event it hands on to the loader's
+    `bounds` (a Bounds) first."""
+
+    class BoundedParser(base):
+        def get_event(self) -> Any:
+            event = super().get_event()
+            self.loader.bounds.see(event)
+            return event
+
+    return BoundedParser
+
+
+def check_bounds(text: str, *, file: str) -> None:
+    """Raise a UserError naming the file, line and field where `text` passes a bound; parse
+    errors are left to the loader, which reports them with its own message."""
+    bounds = Bounds(file)
+    for event in _events(text):
+        bounds.see(event)
 
 
 def _events(text: str):

@@ -13,11 +13,12 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.parser import RoundTripParser
 from ruamel.yaml.reader import ReaderError
 
 from generator.errors import UserError
 from generator.messages import dotted as dotted  # field names in messages; kept importable here
-from generator.yamlbounds import check_bounds
+from generator.yamlbounds import Bounds, bounded_parser
 
 
 def round_trip_yaml() -> YAML:
@@ -42,10 +43,18 @@ def load_file(path: Path, *, what: str) -> Any:
     return load_text(read_text(path, what=what), file=str(path))
 
 
+# The round-trip parser, judging each event against the bounds before the loader builds on it.
+_BoundedParser = bounded_parser(RoundTripParser)
+
+
 def load_text(text: str, *, file: str) -> Any:
-    check_bounds(text, file=file)
+    """Parse YAML text, within the bounds (yamlbounds); a syntax error becomes a UserError
+    with the parser's line."""
+    yaml = round_trip_yaml()
+    yaml.Parser = _BoundedParser
+    yaml.bounds = Bounds(file)  # type: ignore[attr-defined]  # the parser reads loader.bounds
     try:
-        return round_trip_yaml().load(text)
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -2,6 +2,8 @@
 
 `-Q -K -S`: parse and compile only; never load into a kernel, never touch the cache, and write
 the compiled policy to stdout (discarded), so no AppArmor kernel module or root is needed.
+The policy is thrown away, so the parser skips the passes that only make it smaller (`-O
+no-...`, a quarter of its time): every rule is still parsed and built into the state machine.
 Where apparmor_parser is not installed, this step does nothing: the rules in check stand alone.
 A profile that compiled is remembered in the cache folder by its text and the parser binary
 (path, size, modification time), so the same profile is not compiled again by the same parser.
@@ -18,6 +20,8 @@ from generator.messages import clip
 from generator.render.disk_cache import pass_marker, remember_pass
 
 _AT_LINE = re.compile(r" at line (\d+): (.*)")
+_UNOPTIMIZED = ("-O", "no-expr-simplify", "-O", "no-minimize", "-O", "no-remove-unreachable",
+                "-O", "no-filter-deny")
 
 
 def parser() -> str | None:
@@ -43,8 +47,8 @@ def compile_errors(files: dict[str, str]) -> list[tuple[str, int, str]]:
             path = Path(folder) / "profile"
             path.write_text(text, encoding="utf-8")
             try:
-                proc = subprocess.run([tool, "-Q", "-K", "-S", str(path)], capture_output=True,
-                                      timeout=60)
+                proc = subprocess.run([tool, "-Q", "-K", "-S", *_UNOPTIMIZED, str(path)],
+                                      capture_output=True, timeout=60)
             except (OSError, subprocess.TimeoutExpired) as exc:
                 errors.append((name, 1, f"apparmor_parser could not run: {exc}"))
                 continue

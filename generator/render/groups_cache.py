@@ -40,17 +40,17 @@ def cached_groups(folder: Path, build: Callable[[], GroupSet]) -> GroupSet:
     name = f"seccomp-groups-{key}.json"
     entry = read_json(name)
     try:
-        found = _from_json(entry, str(folder)) if isinstance(entry, dict) else None
+        found = groups_from_json(entry, str(folder)) if isinstance(entry, dict) else None
     except (TypeError, KeyError, AttributeError):
         found = None
     if found is not None:
         return found
     groups = build()
-    store_json(name, _to_json(groups), sort_keys=True)
+    store_json(name, groups_to_json(groups), sort_keys=True)
     return groups
 
 
-def _to_json(groups: GroupSet) -> dict[str, Any]:
+def groups_to_json(groups: GroupSet) -> dict[str, Any]:
     return {"groups": [asdict(g) for g in groups.groups.values()],
             "special": [asdict(s) for s in groups.special.values()],
             "dangerous": groups.dangerous,
@@ -62,7 +62,7 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-def _from_json(data: dict[str, Any], folder: str) -> GroupSet:
+def groups_from_json(data: dict[str, Any], folder: str) -> GroupSet:
     groups = {g["name"]: Group(g["name"], g["description"], g["file"], _tuples(g["syscalls"]))
               for g in data["groups"]}
     special = {s["name"]: Special(s["name"], s["group"], s["why"], _tuples(s["args"]),

@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.errors import UserError
 from generator.imageref import ImageRef, parse_ref
+from generator.render.prebuilt import PROFILE_SCHEMA, prebuilt_profile
 from generator.render.profile_cache import cached_profile, store_profile
 from generator.render.signatures import Signature, build_signature
 from generator.render.validation import field_error, validate
@@ -118,16 +119,22 @@ def find_profile(name_or_path: str, *, relative_to: Path | None = None) -> Path:
 def load_profile(name_or_path: str) -> Profile:
     path = find_profile(name_or_path)
     text = read_text(path, what="profile")
-    cached = cached_profile(path, text)
-    if cached is not None:
-        layers, data = cached
+    known = prebuilt_profile(path, text) or cached_profile(path, text)
+    if known is not None:
+        layers, data = known
         return _build(data, layers, source=str(path))
-    layers, merged = _load_chain(path, seen=(), text=text)
-    data = to_plain(merged)
-    validate(data, "profile.schema.json", layers)
-    profile = _build(to_plain(merged), layers, source=str(path))
+    layers, data = read_profile(path, text)
+    profile = _build(copy.deepcopy(data), layers, source=str(path))
     store_profile(path, layers, data)
     return profile
+
+
+def read_profile(path: Path, text: str) -> tuple[list[Layer], dict[str, Any]]:
+    """The layers and merged, validated values of the profile at `path`, from its YAML."""
+    layers, merged = _load_chain(path, seen=(), text=text)
+    data = to_plain(merged)
+    validate(data, PROFILE_SCHEMA, layers)
+    return layers, data
 
 
 def _load_chain(path: Path, seen: tuple[Path, ...],
@@ -155,6 +162,9 @@ def _load_chain(path: Path, seen: tuple[Path, ...],
     if not parent_path.is_file():
         raise field_error(f"profile '{parent_name}' not found", [layer], ["extends"])
     try:
+        shipped = prebuilt_profile(parent_path, read_text(parent_path, what="profile"))
+        if shipped is not None:  # a bundled profile, as loaded: plain data, merged as such
+            return [layer, *shipped[0]], _merge(shipped[1], to_plain(node))
         parent_layers, parent = _load_chain(parent_path, seen=(*seen, resolved))
     except UserError as exc:  # say which `extends` led to the bad file
         file, line = locate([layer], ["extends"])

@@ -26,6 +26,7 @@ from generator.errors import UserError
 from generator.messages import shown
 from generator.render.group_model import Group, GroupSet, Special
 from generator.render.groups_cache import cached_groups
+from generator.render.prebuilt import prebuilt_groups
 from generator.render.validation import field_error
 from generator.resources import data_dir
 from generator.yamlio import Layer, load_file, to_plain
@@ -80,10 +81,11 @@ def load_groups(folder: Path | str | None = None) -> GroupSet:
 
 @lru_cache(maxsize=8)
 def _load_groups(folder: str) -> GroupSet:
-    return cached_groups(Path(folder), lambda: _build_groups(folder))
+    return prebuilt_groups(Path(folder)) or cached_groups(Path(folder),
+                                                         lambda: build_groups(folder))
 
 
-def _build_groups(folder: str) -> GroupSet:
+def build_groups(folder: str) -> GroupSet:
     path = Path(folder)
     if not path.is_dir():
         raise UserError(f"syscall group folder {folder} does not exist", field="seccomp.groups")

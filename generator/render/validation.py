@@ -4,8 +4,9 @@ Values can come from several layers (a profile and the one it extends; an answer
 `--set`): each error is reported against the layer the offending value came from.
 
 jsonschema costs more to import than a whole render of a service, so it is imported only when
-data is judged that did not pass before: what passed is remembered in the cache folder by a
-digest of the data, the schema and tightship's version (only a pass is kept, never an error).
+data is judged that did not pass before and that schema_pass cannot prove valid (an error, or a
+value it does not judge): a pass is remembered in the cache folder by a digest of the data, the
+schema and tightship's version (only a pass is kept, never an error).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from generator.errors import UserError
 from generator.messages import shown
 from generator.render.disk_cache import pass_marker, passed_before, remember_pass
+from generator.render.schema_pass import surely_valid
 from generator.resources import SCHEMA_DIR
 from generator.runtimes import NAMES as RUNTIME_NAMES
 from generator.yamlio import Layer, dotted, locate
@@ -42,19 +44,20 @@ def _schema_text(schema_name: str) -> str:
 
 
 @cache
+def schema(schema_name: str) -> dict[str, Any]:
+    """The schema as data judges it (not to be changed by the caller)."""
+    loaded: dict[str, Any] = json.loads(_schema_text(schema_name))
+    # The runtimes are listed once, in the registry; the schema files name only the type.
+    if "runtime_name" in loaded.get("$defs", {}):
+        loaded["$defs"]["runtime_name"]["enum"] = list(RUNTIME_NAMES)
+    return loaded
+
+
+@cache
 def _validator(schema_name: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(_schema_text(schema_name))
-    # The runtimes are listed once, in the registry; the schema files name only the type.
-    if "runtime_name" in schema.get("$defs", {}):
-        schema["$defs"]["runtime_name"]["enum"] = list(RUNTIME_NAMES)
-    return Draft202012Validator(schema)
-
-
-def schema(schema_name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = _validator(schema_name).schema  # jsonschema ships no types
-    return loaded
+    return Draft202012Validator(schema(schema_name))
 
 
 # Line breaks and other control characters are refused in every key and value, before the
@@ -101,6 +104,9 @@ def validate(data: Any, schema_name: str, layers: Sequence[Layer]) -> None:
                    "line of text", layers, bad)
     passed = _pass_marker(data, schema_name)
     if passed_before(passed):
+        return
+    if surely_valid(data, schema(schema_name)):  # valid data needs no jsonschema
+        remember_pass(passed)
         return
     from jsonschema.exceptions import best_match
 
