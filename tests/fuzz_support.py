@@ -28,6 +28,7 @@ from dockerfile_parse import DockerfileParser
 from hypothesis import strategies as st
 from quadlet_support import parse_unit
 from ruamel.yaml import YAML
+from written_support import misread
 
 from generator.check.checker import SelfCheckError
 from generator.errors import UserError
@@ -223,6 +224,9 @@ def attempt(field: str, text: str, *, compile_apparmor: bool = False) -> str:
         return "refused"
     except Exception as exc:  # exit 70 for the user
         return f"escaped: crash {type(exc).__name__}: {str(exc)[:200]}"
+    misread_file = misread(files)
+    if misread_file is not None:  # the self-check judged other values than the file holds
+        return f"escaped: {misread_file} reads back as other values than it was written from"
     want = baseline(_base_name(base))
     if field.startswith("build.sources") and not str(value).endswith(("/", ".py")):
         # a plain file among the sources: nothing to byte-compile, so the baseline is a plain

@@ -8,8 +8,11 @@ import re
 import textwrap
 from pathlib import Path
 
+import fuzz_budget
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES, REPO, copy_example, run_cli, run_subprocess
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import UserError
 from generator.render.pipeline import load_spec, render_service
@@ -312,3 +315,20 @@ def test_groups_load_errors_are_user_errors(tmp_path):
     (tmp_path / "g").mkdir()
     with pytest.raises(UserError, match="dangerous.yaml"):
         load_groups(tmp_path / "g")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=fuzz_budget.examples(300), deadline=None)
+@given(value=JSON_VALUES)
+def test_the_profile_is_laid_out_as_json_dumps_would(value):
+    """The seccomp file's layout is json.dumps's with indent=2, for any JSON value."""
+    from generator.render.outputs.seccomp import indented_json
+
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=True)

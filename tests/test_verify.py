@@ -3,7 +3,9 @@ property from the kernel's view; and a weakened run setting is caught."""
 
 from __future__ import annotations
 
+import gc
 import json
+import sys
 
 import pytest
 from cli_support import copy_example, run_cli
@@ -61,3 +63,17 @@ def test_verify_without_an_engine_is_a_clear_error(tmp_path, monkeypatch):
     result = run_cli("verify", cwd=service)
     assert result.code == 3
     assert result.err.startswith("tightship: error: no Docker engine answers")
+
+
+def test_an_engine_socket_nothing_listens_on_is_named_and_left_closed(tmp_path, monkeypatch):
+    """The Docker SDK leaves its socket open when the connect fails; verify must not."""
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    service = copy_example("python", tmp_path)
+    result = run_cli("verify", cwd=service)
+    gc.collect()
+    assert result.code == 3
+    assert result.err == ("tightship: error: no Docker engine answers: "
+                          "/nonexistent/docker.sock: No such file or directory\n")
+    assert [str(u.exc_value) for u in unraisable] == []

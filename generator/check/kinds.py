@@ -21,6 +21,7 @@ from generator.check.model import (
     PIPELINE,
     SECCOMP,
 )
+from generator.written import written_documents
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
              ".tox", ".mypy_cache", ".pytest_cache", "vendor"}
@@ -69,8 +70,9 @@ def kind_of(name: str, text: str) -> str | None:
     """The kind of a file from its name, and where the name is not enough, its content."""
     kind = kind_from_name(name)
     if kind == "json":
+        written = written_documents(text)  # a rendered file: the value it was written from
         try:
-            data = json.loads(text)
+            data = written[0] if written else json.loads(text)
         except (ValueError, RecursionError):  # broken: judge by its words, so a broken
             # file is reported
             if re.search(r"\"(defaultAction|syscalls)\"", text):

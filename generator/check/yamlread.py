@@ -13,6 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.check.read import MAX_FLOW_DEPTH, ParseFailure, flow_depth, parse_trouble
+from generator.written import written_documents
 
 
 def _yaml() -> YAML:
@@ -78,6 +79,7 @@ def _plain_yaml_stream(text: str) -> list[Any] | None:
     from generator.check.yamlplain import build_documents
 
     loader = _plain_loader()
+    text = str(text)  # the text alone: libyaml reads no subclass of str (a WrittenText)
     try:
         return build_documents(text, loader)
     except Exception:  # Unusual, or what libyaml refuses: PyYAML's own loader decides
@@ -92,7 +94,8 @@ def _positioned_yaml_stream(text: str) -> list[Any] | None:
     """YAML with ruamel's positions, read by libyaml; None: the round-trip loader reads it."""
     from generator.check.yamlpos import load_positioned
 
-    return load_positioned(text, _plain_loader()) if POSITIONS_BY_LIBYAML else None
+    # str(): the text alone, as libyaml reads no subclass of str (a WrittenText)
+    return load_positioned(str(text), _plain_loader()) if POSITIONS_BY_LIBYAML else None
 
 
 POSITIONS_BY_LIBYAML = True  # False: every position from ruamel's round-trip loader (tests)
@@ -101,6 +104,9 @@ POSITIONS_BY_LIBYAML = True  # False: every position from ruamel's round-trip lo
 def parse_yaml_stream(name: str, text: str, *, positions: bool = True) -> list[Any]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    written = None if positions else written_documents(text)
+    if written is not None:  # rendered from these values, by a writer proven faithful
+        return written
     refuse_deep_nesting(text)
     fast = _plain_yaml_stream(text) if not positions else _positioned_yaml_stream(text)
     if fast is not None:
@@ -127,6 +133,9 @@ def parse_json(name: str, text: str, *, positions: bool = True) -> Any:
     Plain `json` is a hundred times faster; the checker reads JSON plainly first and asks for
     positions only when a rule has something to report.
     """
+    written = None if positions else written_documents(text)
+    if written is not None:  # rendered from this value (json.dumps)
+        return written[0]
     refuse_deep_nesting(text)
     try:
         plain = json.loads(text)

@@ -33,10 +33,10 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     answers_path = Path(args.answers)
     spec, profile = load_spec(answers_path, args.profile, args.set)
     files = render_checked(spec, profile)
+    from generator.engine.client import open_client
+
     try:
-        import docker
-        client = docker.from_env()
-        client.ping()
+        client = open_client()
     except ImportError:
         raise EngineError("verify needs the Docker SDK: reinstall tightship "
                           "(pip install tightship)") from None

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.engine.client import open_client
 from generator.engine.verify import SECRETS_DIR
 from generator.errors import EngineError, UserError
 from generator.render.group_model import GroupSet
@@ -131,17 +132,14 @@ def _health_argv(test: list[str] | None) -> list[str]:
 
 def _client():
     try:
-        import docker  # only this command needs the engine
-        from docker.errors import DockerException
+        from docker.errors import DockerException  # only this command needs the engine
     except ImportError:
         raise EngineError("`seccomp learn` needs the Docker SDK: reinstall tightship "
                           "(pip install tightship)") from None
     try:
-        client = docker.from_env(timeout=120)
-        client.ping()
-    except DockerException as exc:
+        return open_client(timeout=120)
+    except (OSError, DockerException) as exc:
         raise EngineError(f"no Docker engine reachable: {exc}") from None
-    return client
 
 
 def _image(client, reference: str):

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 def lookup_digest(reference: str) -> str:
     """Ask the registry behind `reference` for its current manifest digest (needs an engine)."""
+    from generator.engine.client import open_client
     from generator.errors import EngineError
 
     try:
-        import docker  # heavy: only `pin` pays for it
-        from docker.errors import APIError, DockerException
+        from docker.errors import APIError, DockerException  # heavy: only `pin` pays for it
     except ImportError:
         raise EngineError("`pin` needs the Docker SDK: reinstall tightship "
                           "(pip install tightship)") from None
     client = None
     try:
-        client = docker.from_env()
+        client = open_client()
         return client.images.get_registry_data(reference).id
-    except (APIError, DockerException) as exc:
+    except (OSError, APIError, DockerException) as exc:
         raise EngineError(f"cannot look up {reference}: {exc}") from None
     finally:
         if client is not None:

@@ -1,79 +1,41 @@
 """compose.yaml: the service under the Compose Specification, with the image's hardening.
 
-The file is built as data (ruamel.yaml's CommentedMap) and dumped, never templated; each
-hardening setting carries a short comment naming its checklist item (R01-R17). The helpers
-here (mapping, dump_yaml, health_argv) are shared with the Kubernetes output.
+The file is built as data (yamldata.py) and dumped, never templated; each hardening setting
+carries a short comment naming its checklist item (R01-R17). The helpers here (dump_yaml,
+health_argv) are shared with the Kubernetes output.
 """
 
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import Environment
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, dockerfile, seccomp, yamltext
+from generator.render.outputs.yamldata import Mapping, commented, mapping, sequence
 from generator.render.runspec import kubernetes_secret
 from generator.render.spec import Spec
 from generator.render.volumes import Volume
 from generator.values import PORT_START_SYSCTL, SECRETS_DIR
+from generator.written import WrittenText
 
 FILE = "compose.yaml"
-# Scalars a YAML 1.1 reader (PyYAML in docker-compose, go-yaml in kubectl) would not read back
-# as the same string: booleans, nulls, numbers, sexagesimals, dates. They are written quoted.
-_YAML11_TRICKY = re.compile(
-    r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
-    r"|null|Null|NULL|~|)$"
-    r"|^[-+]?(\.[0-9]+|[0-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?$"
-    r"|^[-+]?0[xob]?[0-9a-fA-F_]+$"
-    r"|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"
-    r"|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$"
-    r"|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
-)
-# ruamel.yaml writes a plain scalar that starts with `?` or `:` in a flow sequence in a form no
-# YAML reader reads back (`[CMD, : 0]`); the render self-check refuses such a file. PyYAML (in
-# docker-compose) also ends a plain scalar in a flow sequence at any `?` (`[CMD, a?b]`) and at
-# a `:` before a flow indicator or the end. All of these are quoted.
-_FLOW_UNSAFE = re.compile(r"^[?:]|\?|:$|:[,\[\]{}]")
 
 
 # --- YAML as data -------------------------------------------------------------------------------
 
-def mapping(*items: tuple[Any, ...]) -> CommentedMap:
-    """A mapping from (key, value) or (key, value, comment) items; None values are left out."""
-    node = CommentedMap()
-    for item in items:
-        key, value = item[0], item[1]
-        if value is None:
-            continue
-        node[key] = value
-        if len(item) > 2 and item[2]:
-            node.yaml_add_eol_comment(item[2], key, column=0)
-    return node
-
-
-def sequence(values: Iterable[Any], comments: Iterable[str | None] = (), *,
-             flow: bool = False) -> CommentedSeq:
-    node = CommentedSeq(list(values))
-    for index, comment in enumerate(comments):
-        if comment:
-            node.yaml_add_eol_comment(comment, index, column=0)
-    if flow:
-        node.fa.set_flow_style()
-    return node
-
-
 def _tricky(value: Any) -> bool:
     return (isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
-            and bool(_YAML11_TRICKY.match(value) or _FLOW_UNSAFE.search(value)))
+            and yamltext.tricky(value))
 
 
 def _quote_tricky(node: Any) -> Any:
+    """Every `yamltext.tricky` key and value double-quoted, for ruamel.yaml to write (the
+    direct writer quotes them itself)."""
     if isinstance(node, CommentedMap):
         for position, key in enumerate(list(node)):
             held = node[key]
@@ -98,23 +60,25 @@ def _quote_tricky(node: Any) -> Any:
     return node
 
 
-def dump_yaml(document: CommentedMap, header: str) -> str:
-    """One YAML document, deterministic: same data, same bytes."""
-    document = _quote_tricky(document)
+def dump_yaml(document: Mapping, header: str) -> str:
+    """One YAML document, deterministic: same data, same bytes. Written directly, it carries
+    the values it was written from (WrittenText), so the self-check need not read it back."""
     lines = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     try:
-        return lines + yamltext.document_text(document)
+        text, data = yamltext.document_text(document)
     except yamltext.Unsupported:
         return lines + ruamel_text(document)
+    return WrittenText(lines + text, [data])
 
 
-def ruamel_text(document: CommentedMap) -> str:
-    """ruamel.yaml's text of the document: for shapes and values yamltext leaves to it."""
+def ruamel_text(document: Mapping) -> str:
+    """ruamel.yaml's text of the document, tricky values quoted: for shapes and values
+    yamltext leaves to it."""
     yaml = YAML(typ="rt")
     yaml.width = 4096  # never fold a long value across lines
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
-    yaml.dump(document, out)
+    yaml.dump(_quote_tricky(commented(document)), out)
     return out.getvalue()
 
 
@@ -182,7 +146,7 @@ def tmpfs_entry(spec: Spec, path: str) -> str:
     return f"{path}:{','.join(options)}"
 
 
-def logging(spec: Spec) -> CommentedMap:
+def logging(spec: Spec) -> Mapping:
     """R07: log rotation, so a chatty service cannot fill the host's disk."""
     rotation = spec.run.logging
     return mapping(("driver", rotation.driver),
@@ -197,7 +161,7 @@ def network_name(spec: Spec) -> str:
 
 # --- the file -----------------------------------------------------------------------------------
 
-def service(spec: Spec) -> CommentedMap:
+def service(spec: Spec) -> Mapping:
     run = spec.run
     limits = spec.limits
     caps = spec.capabilities
@@ -278,7 +242,7 @@ def internal_network(spec: Spec) -> bool:
     return not spec.run.has_egress and not spec.run.publish
 
 
-def _network(spec: Spec) -> CommentedMap:
+def _network(spec: Spec) -> Mapping:
     if internal_network(spec):
         return mapping(("internal", True, "R14: no egress declared, so no route out"))
     if spec.run.has_egress:
@@ -289,7 +253,7 @@ def _network(spec: Spec) -> CommentedMap:
     return mapping(("internal", False, why))
 
 
-def compose_document(spec: Spec) -> CommentedMap:
+def compose_document(spec: Spec) -> Mapping:
     doc = mapping(
         ("services", mapping((spec.service, service(spec)))),
         ("networks", mapping((network_name(spec), _network(spec)))),

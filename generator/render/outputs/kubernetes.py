@@ -3,17 +3,16 @@
 Namespace (Pod Security Standard `restricted` labels), ServiceAccount, Deployment, Service,
 NetworkPolicy and, with more than one replica, a PodDisruptionBudget. Everything comes from the
 same Spec as the Dockerfile and compose.yaml, so UID, ports, probes, writable paths and limits
-agree. Built as data and dumped with ruamel.yaml; each hardening setting names its checklist item.
+agree. Built as data (yamldata.py) and dumped; each hardening setting names its checklist item.
 The pod itself (container, security contexts, volumes) is kubernetes_pod.py's.
 """
 
 from __future__ import annotations
 
 from jinja2 import Environment
-from ruamel.yaml.comments import CommentedMap
 
 from generator.render.outputs import profile_operator
-from generator.render.outputs.compose import dump_yaml, header, mapping, sequence
+from generator.render.outputs.compose import dump_yaml, header
 from generator.render.outputs.kubernetes_pod import (
     apparmor_annotation_value,
     apparmor_profile,
@@ -26,6 +25,7 @@ from generator.render.outputs.kubernetes_pod import (
     secret_name,
     uses_apparmor_field,
 )
+from generator.render.outputs.yamldata import Mapping, mapping, sequence
 from generator.render.spec import Spec
 from generator.render.volumes import Volume
 
@@ -39,15 +39,15 @@ CHECKOV_LOCALHOST_SECCOMP_SKIP = (
     "this one is generated for the service and is narrower than RuntimeDefault")
 
 
-def labels(spec: Spec) -> CommentedMap:
+def labels(spec: Spec) -> Mapping:
     return mapping((NAME_LABEL, spec.service), ("app.kubernetes.io/managed-by", "tightship"))
 
 
-def selector(spec: Spec) -> CommentedMap:
+def selector(spec: Spec) -> Mapping:
     return mapping((NAME_LABEL, spec.service))
 
 
-def metadata(spec: Spec, name: str | None = None, *, namespaced: bool = True) -> CommentedMap:
+def metadata(spec: Spec, name: str | None = None, *, namespaced: bool = True) -> Mapping:
     return mapping(("name", name or spec.service),
                    ("namespace", spec.run.namespace if namespaced else None),
                    ("labels", labels(spec)))
@@ -55,7 +55,7 @@ def metadata(spec: Spec, name: str | None = None, *, namespaced: bool = True) ->
 
 # --- objects --------------------------------------------------------------------------------------
 
-def namespace(spec: Spec) -> CommentedMap:
+def namespace(spec: Spec) -> Mapping:
     version = f"v{spec.run.k8s_version}"
     pss: list[tuple[str, str] | tuple[str, str, str]] = []
     for mode in ("enforce", "audit", "warn"):
@@ -70,7 +70,7 @@ def namespace(spec: Spec) -> CommentedMap:
     )
 
 
-def service_account(spec: Spec) -> CommentedMap:
+def service_account(spec: Spec) -> Mapping:
     automount = spec.run.calls_api
     return mapping(
         ("apiVersion", "v1"), ("kind", "ServiceAccount"),
@@ -81,17 +81,17 @@ def service_account(spec: Spec) -> CommentedMap:
     )
 
 
-def deployment(spec: Spec) -> CommentedMap:
+def deployment(spec: Spec) -> Mapping:
     run = spec.run
     meta = metadata(spec)
-    pod_annotations = CommentedMap()
+    pod_annotations = mapping()
     if seccomp_profile(spec)["type"] == "Localhost":
         meta["annotations"] = mapping(("checkov.io/skip1", CHECKOV_LOCALHOST_SECCOMP_SKIP))
     if not uses_apparmor_field(spec):
-        pod_annotations[f"container.apparmor.security.beta.kubernetes.io/{spec.service}"] = \
-            apparmor_annotation_value(apparmor_profile(spec))
-        pod_annotations.yaml_add_eol_comment("R05: AppArmor (annotation before Kubernetes 1.30)",
-                                             next(iter(pod_annotations)))
+        pod_annotations = mapping((
+            f"container.apparmor.security.beta.kubernetes.io/{spec.service}",
+            apparmor_annotation_value(apparmor_profile(spec)),
+            "R05: AppArmor (annotation before Kubernetes 1.30)"))
     template_meta = mapping(("labels", labels(spec)),
                             ("annotations", pod_annotations or None))
     volumes = pod_volumes(spec)
@@ -123,7 +123,7 @@ def deployment(spec: Spec) -> CommentedMap:
     )
 
 
-def _strategy(spec: Spec) -> CommentedMap:
+def _strategy(spec: Spec) -> Mapping:
     """Roll without downtime, unless a ReadWriteOnce claim is mounted: the new pod could not
     attach it while the old one holds it (maxUnavailable: 0 would hang), so stop, then start."""
     if spec.volumes:
@@ -133,7 +133,7 @@ def _strategy(spec: Spec) -> CommentedMap:
                    ("rollingUpdate", mapping(("maxUnavailable", 0), ("maxSurge", 1))))
 
 
-def claim(spec: Spec, volume: Volume) -> CommentedMap:
+def claim(spec: Spec, volume: Volume) -> Mapping:
     return mapping(
         ("apiVersion", "v1"), ("kind", "PersistentVolumeClaim"),
         ("metadata", metadata(spec, claim_name(spec, volume))),
@@ -144,7 +144,7 @@ def claim(spec: Spec, volume: Volume) -> CommentedMap:
     )
 
 
-def service(spec: Spec) -> CommentedMap:
+def service(spec: Spec) -> Mapping:
     ports = [mapping(("name", port_name(p)), ("port", p), ("targetPort", port_name(p)),
                      ("protocol", "TCP")) for p in spec.ports]
     return mapping(
@@ -156,7 +156,7 @@ def service(spec: Spec) -> CommentedMap:
     )
 
 
-def network_policy(spec: Spec) -> CommentedMap:
+def network_policy(spec: Spec) -> Mapping:
     ingress = sequence([mapping(("ports", sequence(
         [mapping(("port", p), ("protocol", "TCP")) for p in spec.ports])))]
         if spec.ports else [])
@@ -193,7 +193,7 @@ def network_policy(spec: Spec) -> CommentedMap:
     )
 
 
-def pod_disruption_budget(spec: Spec) -> CommentedMap:
+def pod_disruption_budget(spec: Spec) -> Mapping:
     return mapping(
         ("apiVersion", "policy/v1"), ("kind", "PodDisruptionBudget"),
         ("metadata", metadata(spec)),
@@ -202,9 +202,9 @@ def pod_disruption_budget(spec: Spec) -> CommentedMap:
     )
 
 
-def documents(spec: Spec) -> dict[str, tuple[str, CommentedMap]]:
+def documents(spec: Spec) -> dict[str, tuple[str, Mapping]]:
     """file name -> (what it is, object), in the order kustomize applies them."""
-    docs: dict[str, tuple[str, CommentedMap]] = {}
+    docs: dict[str, tuple[str, Mapping]] = {}
     if spec.run.create_namespace:
         docs["namespace.yaml"] = ("the namespace", namespace(spec))
     docs["serviceaccount.yaml"] = ("the service account", service_account(spec))
@@ -220,7 +220,7 @@ def documents(spec: Spec) -> dict[str, tuple[str, CommentedMap]]:
     return docs
 
 
-def kustomization(names: list[str]) -> CommentedMap:
+def kustomization(names: list[str]) -> Mapping:
     return mapping(
         ("apiVersion", "kustomize.config.k8s.io/v1beta1"), ("kind", "Kustomization"),
         ("resources", sequence(names)),

@@ -8,11 +8,11 @@ import math
 import re
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator.render.outputs import apparmor, profile_operator
-from generator.render.outputs.compose import health_argv, mapping, sequence
+from generator.render.outputs.compose import health_argv
+from generator.render.outputs.yamldata import Mapping, mapping, sequence
 from generator.render.runspec import kubernetes_secret
 from generator.render.spec import Spec
 from generator.render.volumes import Volume
@@ -83,7 +83,8 @@ def uses_apparmor_field(spec: Spec) -> bool:
     return spec.run.k8s_minor >= (1, 30)
 
 
-def _probe(spec: Spec, *, startup: bool = False) -> CommentedMap:
+def _probe(spec: Spec, *, startup: bool = False, delay: int | None = None) -> Mapping:
+    """A probe of the image's health check; `delay`: its initialDelaySeconds, if any."""
     h = spec.healthcheck
     if h.http_path:
         action = ("httpGet", mapping(("path", h.http_path), ("port", h.port)))
@@ -95,8 +96,8 @@ def _probe(spec: Spec, *, startup: bool = False) -> CommentedMap:
         threshold = math.ceil(seconds(h.start_period) / period) + h.retries
         return mapping(action, ("periodSeconds", period), ("timeoutSeconds", seconds(h.timeout)),
                        ("failureThreshold", threshold))
-    return mapping(action, ("periodSeconds", period), ("timeoutSeconds", seconds(h.timeout)),
-                   ("failureThreshold", h.retries))
+    return mapping(action, ("initialDelaySeconds", delay), ("periodSeconds", period),
+                   ("timeoutSeconds", seconds(h.timeout)), ("failureThreshold", h.retries))
 
 
 def _slow_start(spec: Spec) -> bool:
@@ -104,7 +105,7 @@ def _slow_start(spec: Spec) -> bool:
             or RUNTIMES[spec.runtime].slow_start)
 
 
-def container(spec: Spec) -> CommentedMap:
+def container(spec: Spec) -> Mapping:
     limits = spec.limits
     caps = list(spec.capabilities)
     capabilities = mapping(
@@ -128,14 +129,14 @@ def container(spec: Spec) -> CommentedMap:
         ("limits", mapping(*amount.items()),
          "R07: memory, CPU and disk; processes: the kubelet's podPidsLimit"),
     )
-    probes = [("livenessProbe", _probe(spec), "R15: the image's health check"),
-              ("readinessProbe", _probe(spec), "R15: the image's health check")]
     h = spec.healthcheck
-    if _slow_start(spec):
+    slow = _slow_start(spec)  # a startup probe then holds the others back, else a delay
+    probes = [("livenessProbe", _probe(spec, delay=None if slow else seconds(h.start_period)),
+               "R15: the image's health check"),
+              ("readinessProbe", _probe(spec), "R15: the image's health check")]
+    if slow:
         probes.append(("startupProbe", _probe(spec, startup=True),
                        f"R15: start period {h.start_period}"))
-    else:
-        probes[0][1].insert(1, "initialDelaySeconds", seconds(h.start_period))
     mounts = [mapping(("name", f"writable-{i}"), ("mountPath", path))
               for i, path in enumerate(spec.writable)]
     mounts += [mapping(("name", f"volume-{v.name}"), ("mountPath", v.path),
@@ -159,7 +160,7 @@ def container(spec: Spec) -> CommentedMap:
     )
 
 
-def pod_security(spec: Spec) -> CommentedMap:
+def pod_security(spec: Spec) -> Mapping:
     seccomp = seccomp_profile(spec)
     apparmor = apparmor_profile(spec)
     return mapping(
@@ -181,7 +182,7 @@ def pod_security(spec: Spec) -> CommentedMap:
     )
 
 
-def pod_volumes(spec: Spec) -> list[CommentedMap]:
+def pod_volumes(spec: Spec) -> list[Mapping]:
     volumes = [mapping(("name", f"writable-{i}"),
                        ("emptyDir", mapping(("sizeLimit", spec.run.writable_size,
                                              f"R06: {path}, size-limited"))))

@@ -12,10 +12,8 @@ under the object's name and denies what the lists leave out.
 
 from __future__ import annotations
 
-from ruamel.yaml.comments import CommentedMap
-
 from generator.render.outputs import apparmor, seccomp
-from generator.render.outputs.compose import mapping, sequence
+from generator.render.outputs.yamldata import Mapping, mapping, sequence
 from generator.render.spec import Spec
 from generator.render.syscall_rules import SyscallRule
 
@@ -35,7 +33,7 @@ def apparmor_name(spec: Spec) -> str:
     return apparmor.profile_name(spec)
 
 
-def _syscall(rule: SyscallRule) -> CommentedMap:
+def _syscall(rule: SyscallRule) -> Mapping:
     entry = rule.as_json()
     return mapping(
         ("names", sequence(entry["names"])),
@@ -47,7 +45,7 @@ def _syscall(rule: SyscallRule) -> CommentedMap:
     )
 
 
-def seccomp_profile(spec: Spec) -> CommentedMap:
+def seccomp_profile(spec: Spec) -> Mapping:
     return mapping(
         ("apiVersion", SECCOMP_API), ("kind", "SeccompProfile"),
         ("metadata", mapping(("name", spec.service), ("namespace", spec.run.namespace))),
@@ -64,7 +62,7 @@ def _plain(paths: list[str]) -> list[str]:
     return [p for p in paths if not p.startswith('"')]
 
 
-def apparmor_profile(spec: Spec) -> CommentedMap:
+def apparmor_profile(spec: Spec) -> Mapping:
     context = apparmor.context(spec)
     network = context["network"]
     writable = [p for path in context["writable"] for p in (f"{path}/", f"{path}/**")]
@@ -96,7 +94,7 @@ def apparmor_profile(spec: Spec) -> CommentedMap:
     )
 
 
-def documents(spec: Spec) -> dict[str, tuple[str, CommentedMap]]:
+def documents(spec: Spec) -> dict[str, tuple[str, Mapping]]:
     if not spec.run.profile_operator:
         return {}
     docs = {SECCOMP_FILE: ("the seccomp profile (Security Profiles Operator)",
