@@ -76,10 +76,13 @@ def _gate(tmp_path: Path, signature: str, stubs=("cosign", "notation", "docker")
         if shutil.which(tool):
             (system / tool).symlink_to(shutil.which(tool))
     path = f"{_stubs(tmp_path, stubs)}:{Path(sys.executable).parent}:{system}"
+    # the session's cache folder (conftest.py): each tightship the gate starts reuses the
+    # syscall groups, profiles and validations the tests already paid for
+    cache = {"TIGHTSHIP_CACHE_DIR": os.environ["TIGHTSHIP_CACHE_DIR"]}
     proc = subprocess.run(["sh", GATE], cwd=service, capture_output=True, text=True,
                           timeout=300, env={"PATH": path, "STUB_LOG": str(log),
                                             "TIGHTSHIP_PROFILE": str(profile),
-                                            "HOME": str(tmp_path), **env})
+                                            "HOME": str(tmp_path), **cache, **env})
     return proc, log, service
 
 
@@ -260,22 +263,33 @@ def test_default_gate_writes_no_content_trust(tmp_path):
     assert run_cli("check", str(service / GATE)).code == 0
 
 
-def test_deploy_digest_writes_the_overlay_without_drift(tmp_path):
+def _deployed(tmp_path: Path, digest: str) -> tuple[Path, str]:
+    """The python example rendered, deploy-digest run on it, and its kustomization built."""
     service = copy_example("python", tmp_path)
     assert run_cli("render", "--force", cwd=service).code == 0
-    digest = "sha256:" + "c" * 64
     result = run_cli("deploy-digest", "--image", "127.0.0.1:5000/gate/hello:1",
                      "--digest", digest, cwd=service)
     assert result.code == 0, result.err
-    assert run_cli("render", "--check", cwd=service).code == 0  # the overlay is not drift
-    override = (service / "compose.digest.yaml").read_text()
-    assert f"  hello-python:\n    image: 127.0.0.1:5000/gate/hello@{digest}\n" in override
-    assert run_cli("check", str(service)).code == 0  # an override, not a bare service
     kubectl = shutil.which("kubectl")
     assert kubectl, "kubectl is not installed (it builds the kustomization)"
     built = subprocess.run([kubectl, "kustomize", str(service / "k8s-deploy")],
                            capture_output=True, text=True, check=True).stdout
+    return service, built
+
+
+def test_deploy_digest_writes_the_overlay_without_drift(tmp_path):
+    digest = "sha256:" + "c" * 64
+    service, built = _deployed(tmp_path, digest)
+    assert run_cli("render", "--check", cwd=service).code == 0  # the overlay is not drift
+    override = (service / "compose.digest.yaml").read_text()
+    assert f"  hello-python:\n    image: 127.0.0.1:5000/gate/hello@{digest}\n" in override
+    assert run_cli("check", str(service)).code == 0  # an override, not a bare service
     assert f"image: 127.0.0.1:5000/gate/hello@{digest}" in built
+
+
+@pytest.mark.slow  # checkov: about 5 s of CPU to start
+def test_checkov_finds_the_deployed_image_pinned_by_digest(tmp_path):
+    _, built = _deployed(tmp_path, "sha256:" + "c" * 64)
     manifest = tmp_path / "built.yaml"
     manifest.write_text(built)
     checkov = subprocess.run(

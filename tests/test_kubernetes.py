@@ -59,19 +59,27 @@ def pod_spec(files) -> dict:
 
 # --- kubernetes-validate -----------------------------------------------------------------------
 
-def target_profile(folder: Path, version: str) -> str:
-    """A profile extending default whose Kubernetes target is `version`."""
-    path = folder / f"k8s-{version}.yaml"
-    path.write_text(f"name: k8s-{version.replace('.', '-')}\nextends: default\n"
-                    f"kubernetes:\n  version: '{version}'\n")
-    return str(path)
+@pytest.fixture(scope="module")
+def target_profile(tmp_path_factory):
+    """`target_profile(VERSION)`: a profile extending default whose Kubernetes target is
+    VERSION, one file per version for the module, so every example loads it from the cache."""
+    folder = tmp_path_factory.mktemp("targets")
+
+    def made(version: str) -> str:
+        path = folder / f"k8s-{version}.yaml"
+        if not path.exists():
+            path.write_text(f"name: k8s-{version.replace('.', '-')}\nextends: default\n"
+                            f"kubernetes:\n  version: '{version}'\n")
+        return str(path)
+
+    return made
 
 
 @pytest.mark.parametrize("version", sorted(set(VERSIONS)))
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_manifests_are_valid_for_the_target_version(tmp_path, name, version):
+def test_manifests_are_valid_for_the_target_version(target_profile, name, version):
     profile_sets = ("run.replicas=3", "run.egress=[{cidr: 10.0.0.0/8, ports: [5432]}]")
-    files = render(name, *profile_sets, *pushed(name), profile=target_profile(tmp_path, version))
+    files = render(name, *profile_sets, *pushed(name), profile=target_profile(version))
     docs = manifests(files)
     assert {"namespace.yaml", "serviceaccount.yaml", "deployment.yaml", "service.yaml",
             "networkpolicy.yaml", "pdb.yaml", "kustomization.yaml"} == set(docs)
@@ -88,8 +96,8 @@ def test_validator_is_a_real_check():
         kubernetes_validate.validate(doc, "1.35.0", strict=True)
 
 
-def test_profile_version_chooses_the_apparmor_form(tmp_path):
-    files = render("python", profile=target_profile(tmp_path, "1.29"))
+def test_profile_version_chooses_the_apparmor_form(target_profile):
+    files = render("python", profile=target_profile("1.29"))
     pod = deployment(files)["spec"]["template"]
     assert "appArmorProfile" not in pod["spec"]["securityContext"]
     (key, value), = pod["metadata"]["annotations"].items()

@@ -20,7 +20,9 @@ def test_check_reports_byte_level_drift(tmp_path, change):
               "no-final-newline": data.rstrip(b"\n")}[change]
     gate.write_bytes(edited)
 
-    result = run_subprocess("render", "--check", cwd=service)
+    # one case as its own process (the exit code as a CI job sees it), the others in-process
+    run = run_subprocess if change == "crlf" else run_cli
+    result = run("render", "--check", cwd=service)
     assert result.code == 1, result.out
     drifted = [line.split()[1] for line in result.out.splitlines()
                if line.split()[:1] == ["drift"]]
@@ -29,11 +31,11 @@ def test_check_reports_byte_level_drift(tmp_path, change):
               "no-final-newline": "the final newline is missing"}[change]
     assert f"ci/tightship-gate.sh  ({reason})" in result.out
 
-    plain = run_subprocess("render", cwd=service)
+    plain = run_cli("render", cwd=service)
     assert plain.code == 1 and "--force" in plain.err
     assert gate.read_bytes() == edited  # not replaced without --force
 
-    assert run_subprocess("render", "--force", cwd=service).code == 0
+    assert run_cli("render", "--force", cwd=service).code == 0
     assert gate.read_bytes() == data
 
 

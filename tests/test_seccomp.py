@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -126,7 +127,8 @@ def test_output_is_byte_identical_across_runs_and_processes(tmp_path):
     service = copy_example("go", tmp_path)
     result = run_subprocess("render", "--answers", "tightship.yaml", cwd=service,
                             env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin",
-                                 "PYTHONPATH": str(REPO)})
+                                 "PYTHONPATH": str(REPO),
+                                 "TIGHTSHIP_CACHE_DIR": os.environ["TIGHTSHIP_CACHE_DIR"]})
     assert result.code == 0, result.err
     assert (service / "seccomp.json").read_text() == first
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import fuzz_budget
 import pytest
 from cli_support import run_cli
+from compose_cli import docker_compose
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -51,8 +51,7 @@ def _render(folder: Path, argv: list[str], http: str | None = None) -> None:
 def _compose_config(folder: Path) -> dict:
     """What docker-compose itself resolves, with a host environment that would leak."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/leaked-home"}
-    proc = subprocess.run([COMPOSE or "docker-compose", "-f", "compose.yaml", "config"],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=60)
+    proc = docker_compose("-f", "compose.yaml", "config", cwd=folder, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return YAML(typ="safe").load(proc.stdout)
 

@@ -118,14 +118,42 @@ BOMBS = [
 ]
 
 
+# The time bound as a CI operator would lower it: a runaway loop meets it in a quarter second,
+# not the default five (test_the_default_time_bound_is_five_seconds waits that out once).
+FAST_BOUND = "0.25"
+
+
 @pytest.mark.parametrize("case,template,words", BOMBS, ids=[b[0] for b in BOMBS])
-def test_template_bounds(tmp_path, case, template, words):
-    started = time.monotonic()
+def test_template_bounds(tmp_path, monkeypatch, case, template, words):
+    monkeypatch.setenv("TIGHTSHIP_TEMPLATE_SECONDS", FAST_BOUND)
+    started = time.process_time()
     result, before, after = _render(tmp_path, "FROM scratch\n" + template + "\n")
     line = _refused(result, before, after, "org-templates/dockerfile/Dockerfile.j2", 2)
     assert re.search(words, line), line
     assert "template refused" in line
-    assert time.process_time() - started < 60  # it ended, quickly
+    if words == "CPU time":
+        assert f"more than {FAST_BOUND} seconds of CPU time" in line
+    assert time.process_time() - started < 10  # it ended, quickly
+
+
+@pytest.mark.slow  # waits out the default bound: 5 seconds of CPU
+def test_the_default_time_bound_is_five_seconds(tmp_path, monkeypatch):
+    monkeypatch.delenv("TIGHTSHIP_TEMPLATE_SECONDS", raising=False)
+    case = dict((b[0], b[1]) for b in BOMBS)["busy-loop-no-hooks"]
+    result, before, after = _render(tmp_path, "FROM scratch\n" + case + "\n")
+    line = _refused(result, before, after, "org-templates/dockerfile/Dockerfile.j2", 2)
+    assert "template refused: rendering took more than 5 seconds of CPU time" in line
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "inf", "1e9"])
+def test_a_bad_time_bound_is_one_line_exit_2(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("TIGHTSHIP_TEMPLATE_SECONDS", value)
+    result, before, after = _render(tmp_path, "FROM scratch\n")
+    assert result.code == 2, result.err
+    assert result.err.strip() == (
+        "tightship: error: TIGHTSHIP_TEMPLATE_SECONDS: must be a number of seconds above 0 and at most 3600, "
+        f"not {value!r}")
+    assert after == before
 
 
 MISTAKES = [

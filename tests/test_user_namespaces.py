@@ -18,11 +18,17 @@ def deployment(files: dict[str, str]) -> dict:
     return YAML(typ="safe", pure=True).load(files["k8s/deployment.yaml"])
 
 
+@pytest.fixture(scope="module")
+def shared_profiles(tmp_path_factory):
+    """One folder of profiles for the module: each example loads the same file from the cache."""
+    return tmp_path_factory.mktemp("userns-profiles")
+
+
 @pytest.mark.parametrize("version", ["1.33", "1.35", "1.36", "1.37"])
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_profile_switch_writes_host_users_false(tmp_path, name, version):
-    files = render_service(EXAMPLES / name / "tightship.yaml", profile(tmp_path, version, on=True),
-                           [])
+def test_profile_switch_writes_host_users_false(shared_profiles, name, version):
+    files = render_service(EXAMPLES / name / "tightship.yaml",
+                           profile(shared_profiles, version, on=True), [])
     assert_user_namespaced(deployment(files), version)
 
 

@@ -9,6 +9,8 @@ judged before it runs, and a deadline is checked while the template runs.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 import signal
 import threading
@@ -22,9 +24,14 @@ from jinja2.nodes import Concat
 from jinja2.runtime import Context
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
+from generator.errors import UserError
+
 # The largest generated file is a few kilobytes; a template that makes a megabyte is broken.
 MAX_OUTPUT = 1_000_000
 MAX_SECONDS = 5.0
+# Whoever runs the render may set another time bound; the profile, whose templates are
+# bounded, cannot.
+SECONDS_VARIABLE = "TIGHTSHIP_TEMPLATE_SECONDS"
 # Integers beyond this many bits take long to make and cannot be printed (Python's
 # 4300-digit limit); no output needs them.
 MAX_INT_BITS = 4096
@@ -73,6 +80,21 @@ def _check_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             raise TemplateLimit(f"an argument of {value:.3g}, above the bound of {MAX_OUTPUT:,}")
 
 
+def time_bound() -> float:
+    """The CPU seconds a template may take: $TIGHTSHIP_TEMPLATE_SECONDS, else MAX_SECONDS."""
+    text = os.environ.get(SECONDS_VARIABLE, "").strip()
+    if not text:
+        return MAX_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds <= 3600):  # also refuses nan and inf
+        raise UserError(f"must be a number of seconds above 0 and at most 3600, "
+                        f"not {text[:40]!r}", field=SECONDS_VARIABLE)
+    return seconds
+
+
 class Deadline:
     """The CPU time a render must have ended by; checked at every sandbox hook and output chunk.
 
@@ -80,12 +102,16 @@ class Deadline:
     In the main thread a CPU timer signal also interrupts loops that call no hook at all.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float = MAX_SECONDS) -> None:
+        self.seconds = seconds
         self.until: float | None = None
 
     def check(self) -> None:
         if self.until is not None and time.process_time() > self.until:
-            raise TemplateLimit(f"rendering took more than {MAX_SECONDS:g} seconds of CPU time")
+            raise self.passed()
+
+    def passed(self) -> TemplateLimit:
+        return TemplateLimit(f"rendering took more than {self.seconds:g} seconds of CPU time")
 
     def running(self) -> _Running:
         return _Running(self)
@@ -97,13 +123,13 @@ class _Running:
         self.alarm = threading.current_thread() is threading.main_thread()
 
     def __enter__(self) -> None:
-        self.deadline.until = time.process_time() + MAX_SECONDS
+        self.deadline.until = time.process_time() + self.deadline.seconds
         if self.alarm:
             self.previous = signal.signal(signal.SIGVTALRM, self._ring)
-            signal.setitimer(signal.ITIMER_VIRTUAL, MAX_SECONDS + 0.5)
+            signal.setitimer(signal.ITIMER_VIRTUAL, self.deadline.seconds + 0.5)
 
     def _ring(self, signum: int, frame: object) -> None:
-        raise TemplateLimit(f"rendering took more than {MAX_SECONDS:g} seconds of CPU time")
+        raise self.deadline.passed()
 
     def __exit__(self, *exc: object) -> None:
         if self.alarm:
@@ -129,7 +155,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.deadline = Deadline()
+        self.deadline = Deadline(time_bound())
         self.globals["range"] = self._range
         self.filters = {name: self._bounded_filter(f) for name, f in self.filters.items()}
 
