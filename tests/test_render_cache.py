@@ -122,30 +122,3 @@ def test_answers_read_back_from_the_cache_still_name_their_line(tmp_path, monkey
     assert refused.code == 2
     assert f"{service / 'tightship.yaml'}:5: runtime: profile 'strict' offers no images" \
         in refused.err
-
-
-def _compiled(service: Path) -> list[Path]:
-    return sorted((service.parent / "cache" / "templates").rglob("*.cache"))
-
-
-def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(service):
-    assert render(service).code == 0
-    first = (service / "out" / "Dockerfile").read_bytes()
-    kept = _compiled(service)
-    assert len(kept) >= 4  # Dockerfile, .dockerignore, AppArmor, CI gate
-    for entry in kept:
-        entry.write_bytes(b"not jinja2 bytecode")
-    assert render(service, out="again").code == 0
-    assert (service / "again" / "Dockerfile").read_bytes() == first
-    assert all(entry.read_bytes() != b"not jinja2 bytecode" for entry in _compiled(service))
-
-
-def test_a_template_cache_that_cannot_be_made_only_means_compiling_again(service):
-    assert render(service).code == 0
-    folder = _compiled(service)[0].parent
-    shutil.rmtree(folder)
-    folder.write_text("a file where the folder goes")  # root can write anywhere but here
-    result = render(service, out="again")
-    assert result.code == 0, result.err
-    assert (service / "again" / "Dockerfile").read_bytes() == \
-        (service / "out" / "Dockerfile").read_bytes()

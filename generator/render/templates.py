@@ -13,21 +13,11 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from jinja2 import (
-    ChoiceLoader,
-    FileSystemBytecodeCache,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-)
-from jinja2.bccache import Bucket
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import TemplateNotFound, TemplateSyntaxError
 
 from generator.errors import UserError
 from generator.messages import clip
-from generator.render import template_bounds
-from generator.render.disk_cache import cache_dir, content_key
 from generator.render.profiles import Profile
 from generator.render.template_bounds import MAX_OUTPUT, BoundedSandbox, TemplateLimit
 from generator.resources import data_dir
@@ -45,38 +35,7 @@ def template_env(profile: Profile) -> BoundedSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # plain-text formats; values are quoted by the output modules
-        bytecode_cache=_bytecode_cache(),
     )
-
-
-class _QuietBytecodeCache(FileSystemBytecodeCache):
-    """A cache folder that cannot be read or written only means compiling again."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError:
-            pass
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates kept in the cache folder: compiling the built-in templates costs a
-    first render more than rendering them. jinja2 checks each entry against its template's
-    source; the folder is named by what else shapes the code (jinja2, the sandbox's code
-    generator, tightship), so no other version's code is ever loaded."""
-    shaping = Path(template_bounds.__file__).read_bytes()
-    folder = cache_dir() / "templates" / content_key("templates", jinja2.__version__, shaping)[:32]
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None  # not writable: templates are compiled on every run
-    return _QuietBytecodeCache(str(folder))
 
 
 def render_template(env: BoundedSandbox, name: str, context: dict[str, Any]) -> str:
