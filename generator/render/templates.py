@@ -13,23 +13,24 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import TemplateNotFound, TemplateSyntaxError
 
 from generator.errors import UserError
 from generator.messages import clip
 from generator.render.profiles import Profile
+from generator.render.shipped_templates import ShippedLoader
 from generator.render.template_bounds import MAX_OUTPUT, BoundedSandbox, TemplateLimit
 from generator.resources import data_dir
 
 
 def template_env(profile: Profile) -> BoundedSandbox:
     """jinja2, sandboxed and strict about undefined names; an org's templates override files."""
-    folders = [str(data_dir("templates"))]
+    loaders: list[BaseLoader] = [ShippedLoader(str(data_dir("templates")))]
     if profile.templates_dir is not None:
-        folders.insert(0, str(profile.templates_dir))
+        loaders.insert(0, FileSystemLoader(str(profile.templates_dir)))
     return BoundedSandbox(
-        loader=ChoiceLoader([FileSystemLoader(f) for f in folders]),
+        loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
