@@ -7,10 +7,12 @@ import io
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.renderer import Renderer
 
 from generator.wizard.prompt import Wizard
 from generator.wizard.questions import applicable
@@ -95,8 +97,13 @@ class Scripted(Wizard):
 def pipe_session(watchdog: float = 30):
     """A prompt_toolkit session reading from a pipe and drawing nowhere. A prompt still
     waiting for keys after `watchdog` seconds gets end of input, so a wrong script fails
-    (EOFError) instead of hanging."""
-    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+    (EOFError) instead of hanging.
+
+    Nothing is laid out for the screen either: DummyOutput shows nothing, and laying out each
+    prompt was half of a wizard run's CPU. Keys, validation and every answer still go through
+    prompt_toolkit and questionary; tests/test_wizard_terminal.py draws in a real terminal."""
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()), \
+            patch.object(Renderer, "render", lambda *args, **kwargs: None):
         timer = threading.Timer(watchdog, pipe.close)
         timer.daemon = True
         timer.start()
