@@ -11,11 +11,11 @@ code a later render runs. `python tests/test_shipped_templates.py` writes them a
 
 from __future__ import annotations
 
-import hashlib
 import importlib.abc
 import importlib.util
 import json
 from collections.abc import MutableMapping
+from functools import cache
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -25,22 +25,21 @@ from jinja2 import Environment, FileSystemLoader, Template
 from jinja2.loaders import ModuleLoader
 
 from generator.render import template_bounds
+from generator.render.prebuilt import digest
 
 COMPILED = Path(__file__).resolve().parent / "compiled"
 MANIFEST = COMPILED / "manifest.json"
 _PACKAGE = "generator.render.compiled"
 
 
-def _digest(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
-
-
+@cache
 def shaping() -> dict[str, str]:
     """What, besides its source, decides the code a template compiles to."""
     bounds = Path(template_bounds.__file__).read_bytes()
-    return {"jinja2": jinja2.__version__, "code_generator": _digest(bounds)}
+    return {"jinja2": jinja2.__version__, "code_generator": digest(bounds)}
 
 
+@cache
 def _manifest() -> dict[str, Any]:
     try:
         data = json.loads(MANIFEST.read_text(encoding="utf-8"))
@@ -55,7 +54,7 @@ def shipped_code(name: str, source: str) -> CodeType | None:
     manifest = _manifest()
     if manifest.get("shaping") != shaping():
         return None
-    if manifest.get("templates", {}).get(name) != _digest(source):
+    if manifest.get("templates", {}).get(name) != digest(source):
         return None
     module = f"{_PACKAGE}.{ModuleLoader.get_template_key(name)}"
     try:
@@ -97,6 +96,6 @@ def write_compiled(environment: Environment, names: list[str]) -> None:
         (COMPILED / ModuleLoader.get_module_filename(name)).write_text(
             f"# Generated from {name} by tests/test_shipped_templates.py: do not edit.\n" + code,
             encoding="utf-8")
-        sources[name] = _digest(source)
+        sources[name] = digest(source)
     MANIFEST.write_text(json.dumps({"shaping": shaping(), "templates": sources}, indent=1,
                                    sort_keys=True) + "\n", encoding="utf-8")
