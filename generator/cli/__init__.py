@@ -8,15 +8,13 @@ are imported only by the commands that use them.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from generator.cli.checking import cmd_check, cmd_rules
-from generator.cli.engine import cmd_deploy_digest, cmd_pin, cmd_seccomp, cmd_verify
 from generator.cli.parser import _parser
-from generator.cli.project import cmd_new, cmd_profiles, cmd_render, cmd_schema, cmd_update
 from generator.errors import TightshipError
 
 
@@ -24,7 +22,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse prints its own usage message
@@ -33,7 +32,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         parser.print_help(out)
         return 2
     try:
-        return COMMANDS[args.command](args, out)
+        return command(args.command)(args, out)
     except TightshipError as exc:
         print(f"tightship: error: {exc}", file=err)
         return exc.exit_code
@@ -55,12 +54,17 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return 70
 
 
-COMMANDS = {"render": cmd_render, "update": cmd_update, "new": cmd_new, "check": cmd_check,
-            "rules": cmd_rules, "pin": cmd_pin, "verify": cmd_verify,
-            "deploy-digest": cmd_deploy_digest,
-            "profiles": cmd_profiles, "schema": cmd_schema}
+# command -> the module of generator.cli that runs it (imported only for that command)
+COMMANDS = {"render": "project", "update": "project", "new": "project", "schema": "project",
+            "profiles": "project", "check": "checking", "rules": "checking", "pin": "engine",
+            "verify": "engine", "deploy-digest": "engine", "seccomp": "engine"}
 
-COMMANDS["seccomp"] = cmd_seccomp
+
+def command(name: str) -> Callable[..., int]:
+    """The function that runs command `name` (cmd_NAME in its module)."""
+    module = importlib.import_module(f"generator.cli.{COMMANDS[name]}")
+    run: Callable[..., int] = getattr(module, "cmd_" + name.replace("-", "_"))
+    return run
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,21 +1,35 @@
-"""The argument parser: every command, option and help text."""
+"""The argument parser: every command, option and help text.
+
+Only the named command's options are built (argparse spends most of a cold start's parsing
+time adding arguments and looking up their messages); the whole parser is built when no known
+command comes first, for `tightship --help` and argparse's own error messages.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from generator import __version__
-from generator.runtimes import NAMES as RUNTIME_NAMES
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tightship",
         description="Write secure-by-default container configuration and prove it holds.",
     )
     parser.add_argument("--version", action="version", version=f"tightship {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    named = argv[0] if argv else None
+    for name, add in COMMANDS:
+        if named in NAMES and name != named:
+            continue  # another command's options cannot matter to this command line
+        add(commands)
+    return parser
 
+
+def _render(commands: Any) -> None:
     render = commands.add_parser(
         "render", help="render a service's files from its answers file and a profile",
         description="Render, for the service an answers file describes: the Dockerfile, "
@@ -41,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="replace files that differ from what would be written")
     render.add_argument("--diff", action="store_true", help="with --check, show the diffs")
 
+
+def _update(commands: Any) -> None:
     update = commands.add_parser(
         "update", help="render again and merge the change into the files, keeping edits",
         description="Render with today's answers and profile and merge the change since the "
@@ -62,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="write nothing; exit 0 up to date, 4 needs update, 1 drifted")
     update.add_argument("--diff", action="store_true", help="with --check, show the diffs")
 
+
+def _check(commands: Any) -> None:
     check = commands.add_parser(
         "check", help="check existing Dockerfiles, compose files, manifests and profiles",
         description="Report every breach of the hardening checklist in Dockerfiles, "
@@ -79,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="profile for allowed registries, capabilities, package pins, "
                             "suppressions and fail_on (default: default)")
 
+
+def _rules(commands: Any) -> None:
     rules = commands.add_parser("rules", help="list the rules check runs, or explain some")
     rules.add_argument("ids", nargs="*", metavar="RULE",
                        help="explain these rules in full (e.g. TS-B03)")
@@ -87,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--write", metavar="README",
                        help="replace the rule table between the markers in this file")
 
+
+def _pin(commands: Any) -> None:
     pin = commands.add_parser(
         "pin", help="refresh the digests a profile pins (asks the registry; keeps comments)",
         description="Look up the current digest of each image a profile names, through the "
@@ -96,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     pin.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 if any digest moved")
 
+
+def _deploy_digest(commands: Any) -> None:
     deploy = commands.add_parser(
         "deploy-digest",
         help="point the Kubernetes and compose deployments at a pushed image's digest",
@@ -110,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--image", required=True, help="the name the image was pushed as")
     deploy.add_argument("--digest", required=True, help="the pushed digest (sha256:...)")
 
+
+def _verify(commands: Any) -> None:
     verify = commands.add_parser(
         "verify", help="build and run the rendered service on a Docker engine and prove it",
         description="Build the rendered Dockerfile, run it with compose.yaml's settings, and "
@@ -122,6 +148,10 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
                         help="how long to wait for the health check (default 120)")
     verify.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _seccomp(commands: Any) -> None:
+    from generator.runtimes import NAMES as RUNTIME_NAMES
 
     seccomp = commands.add_parser(
         "seccomp", help="seccomp profile tools (learn, explain)",
@@ -162,6 +192,8 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--profile", default="default", metavar="NAME|PATH",
                          help="the profile whose syscall groups are read (default: default)")
 
+
+def _new(commands: Any) -> None:
     new = commands.add_parser(
         "new", help="answer questions in a terminal; write tightship.yaml and the files",
         description="Ask about the service in DIR (with defaults detected from the folder), "
@@ -173,6 +205,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--profile", default="default", metavar="NAME|PATH",
                      help="a built-in profile name or a profile file (default: default)")
 
+
+def _schema(commands: Any) -> None:
     schema = commands.add_parser(
         "schema", help="print the installed JSON schema of the answers file or a profile",
         description="Print the JSON schema this tightship validates with, or write it with "
@@ -184,6 +218,15 @@ def _parser() -> argparse.ArgumentParser:
                              "instead of printing it")
     schema.add_argument("--force", action="store_true", help="replace a FILE that differs")
 
+
+def _profiles(commands: Any) -> None:
     profiles = commands.add_parser("profiles", help="list the built-in and given profiles")
     profiles.add_argument("paths", nargs="*", metavar="PATH", help="more profile files to list")
-    return parser
+
+
+# In the order `tightship --help` lists them.
+COMMANDS: tuple[tuple[str, Callable[[Any], None]], ...] = (
+    ("render", _render), ("update", _update), ("check", _check), ("rules", _rules),
+    ("pin", _pin), ("deploy-digest", _deploy_digest), ("verify", _verify),
+    ("seccomp", _seccomp), ("new", _new), ("schema", _schema), ("profiles", _profiles))
+NAMES = frozenset(name for name, _ in COMMANDS)
