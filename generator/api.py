@@ -28,8 +28,7 @@ def render(answers: str | Path, out: str | Path | None = None, profile: str = "d
     spec, loaded = load_spec(Path(answers), profile, list(sets))
     files = render_checked(spec, loaded)
     if out is not None:
-        from generator.render.update import record_plan, refuse_overwrites
-        from generator.render.writer import plan, write
+        from generator.render.writer import plan, record_plan, refuse_overwrites, write
 
         planned = plan(files, Path(out))
         if not force:

@@ -22,8 +22,7 @@ def rendered(args: argparse.Namespace):
 
 
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
-    from generator.render.update import record_plan, refuse_overwrites
-    from generator.render.writer import DONE, plan, write
+    from generator.render.writer import DONE, plan, record_plan, refuse_overwrites, write
 
     answers_path, out_dir, profile, files = rendered(args)
     if args.check:

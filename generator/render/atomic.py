@@ -16,7 +16,6 @@ import errno
 import fcntl
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterator, Sequence
@@ -215,7 +214,7 @@ def replace_all(items: Sequence[Replacement]) -> None:
     Each item's target must still hold `expected` just before it is replaced, or nothing is
     (Changed).
     """
-    token = secrets.token_hex(4)
+    token = os.urandom(4).hex()  # what secrets.token_hex(4) is, without importing hmac
     temps: list[tuple[Path, int]] = []
     done: list[tuple[Replacement, Path | None, bytes | None]] = []  # item, backup, old bytes
     try:

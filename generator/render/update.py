@@ -13,11 +13,11 @@ from pathlib import Path
 
 from generator.errors import ConflictError, TightshipError
 from generator.render import writer
-from generator.render.basis import RECORD_DIR, RECORD_FILE, read_record, record_text
+from generator.render.basis import RECORD_DIR, RECORD_FILE, read_record
 from generator.render.merge import CONFLICT_START, INLINE, REJ, MergedText, merge_text, unified
 from generator.render.pipeline import compile_check, rule_findings
 from generator.render.profiles import Profile
-from generator.render.writer import CREATE, IDENTICAL, PlannedFile, plan
+from generator.render.writer import CREATE, IDENTICAL, PlannedFile, plan, record_plan
 
 # What `update` does to one file.
 NEW, SAME, REPLACE, MERGE, CONFLICT = "create", "identical", "replace", "merge", "conflict"
@@ -108,11 +108,6 @@ class UpdatePlan:
         return out
 
 
-def record_plan(files: dict[str, str], out_dir: Path) -> PlannedFile:
-    """The record of this render, planned like any output (it is always safe to replace)."""
-    return plan({RECORD_FILE: record_text(files)}, out_dir)[0]
-
-
 def plan_update(files: dict[str, str], out_dir: Path, mode: str = INLINE) -> UpdatePlan:
     """Merge this render (`files`, already self-checked) into what is on disk in `out_dir`."""
     recorded = read_record(out_dir)
@@ -124,17 +119,6 @@ def plan_update(files: dict[str, str], out_dir: Path, mode: str = INLINE) -> Upd
             text = merge_text(planned.relative, base, planned.current, planned.text, mode)
         merged.append(FileUpdate(planned, base, text))
     return UpdatePlan(out_dir, tuple(merged), record_plan(files, out_dir), recorded, mode)
-
-
-def refuse_overwrites(planned: Sequence[PlannedFile]) -> None:
-    """`render` without --force: a file that differs from this render is the user's."""
-    differ = [p for p in planned if p.status == writer.CONFLICT]
-    if differ:
-        names = ", ".join(str(p.path) for p in differ)
-        raise ConflictError(f"conflict: would overwrite files that differ from this render: "
-                            f"{names} (`tightship update` merges this render into them and keeps "
-                            f"the edits; --check shows "
-                            "the diff, --force replaces them)")
 
 
 def broken_rules(update: UpdatePlan, profile: Profile) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ however runs interleave.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from generator.errors import ConflictError, UserError
 from generator.render import atomic
+from generator.render.basis import RECORD_FILE, record_text
 
 # A file's status against what would be written: new, the same bytes, or in conflict (differs).
 CREATE, IDENTICAL, CONFLICT = "create", "identical", "conflict"
@@ -37,6 +37,8 @@ class PlannedFile:
         return self.text.encode("utf-8")
 
     def diff(self) -> str:
+        import difflib  # only --check and update show diffs: a render never loads it
+
         old = (self.current or "").splitlines(keepends=True)
         new = self.text.splitlines(keepends=True)
         return "".join(difflib.unified_diff(old, new, f"a/{self.relative}", f"b/{self.relative}"))
@@ -168,3 +170,19 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         atomic.remove_folders(created)
         raise
+
+
+def record_plan(files: dict[str, str], out_dir: Path) -> PlannedFile:
+    """The record of this render, planned like any output (it is always safe to replace)."""
+    return plan({RECORD_FILE: record_text(files)}, out_dir)[0]
+
+
+def refuse_overwrites(planned: Sequence[PlannedFile]) -> None:
+    """`render` without --force: a file that differs from this render is the user's."""
+    differ = [p for p in planned if p.status == CONFLICT]
+    if differ:
+        names = ", ".join(str(p.path) for p in differ)
+        raise ConflictError(f"conflict: would overwrite files that differ from this render: "
+                            f"{names} (`tightship update` merges this render into them and keeps "
+                            f"the edits; --check shows "
+                            "the diff, --force replaces them)")

@@ -38,6 +38,17 @@ def _no_frameworks(root: Path, suggested: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def frameworks_of(runtime: str) -> Callable[[Path, dict[str, Any]], dict[str, Any]]:
+    """frameworks.RUNTIME, imported on the first detection: only the wizard detects, so a
+    render never compiles the detection's patterns."""
+    def detect(root: Path, suggested: dict[str, Any]) -> dict[str, Any]:
+        from generator.runtimes import frameworks
+
+        found: dict[str, Any] = getattr(frameworks, runtime)(root, suggested)
+        return found
+    return detect
+
+
 @dataclass(frozen=True)
 class Runtime:
     name: str

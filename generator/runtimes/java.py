@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.runtimes import Runtime, frameworks
+from generator.runtimes import Runtime, frameworks_of
 from generator.runtimes.project import Found, pom, pom_text
 from generator.runtimes.steps import (
     Step,
@@ -121,5 +121,5 @@ RUNTIME = Runtime(
     dependencies_hint="pom.xml or the Gradle files",
     asks=frozenset({"build.dependencies", "build.sources", "build.command", "build.artifact"}),
     health_flag=True, health_timing=HEALTH_TIMING, artifact_runs_as=run_jar,
-    detect_version=detect_version, defaults=defaults, frameworks=frameworks.java,
+    detect_version=detect_version, defaults=defaults, frameworks=frameworks_of("java"),
 )

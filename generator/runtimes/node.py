@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.runtimes import Error, Runtime, frameworks
+from generator.runtimes import Error, Runtime, frameworks_of
 from generator.runtimes.project import Found, code, locked_managers, read, read_json
 from generator.runtimes.steps import (
     MANIFESTS_FIRST,
@@ -238,5 +238,5 @@ RUNTIME = Runtime(
     markers=("package.json",), marker_rank=4,
     dependencies_hint="package.json and its lock file: npm, yarn or pnpm",
     asks=frozenset({"build.dependencies", "build.sources"}),
-    detect_version=detect_version, defaults=defaults, frameworks=frameworks.node,
+    detect_version=detect_version, defaults=defaults, frameworks=frameworks_of("node"),
 )

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.runtimes import Error, Runtime, frameworks
+from generator.runtimes import Error, Runtime, frameworks_of
 from generator.runtimes.project import Found, code, locked_managers, read, read_toml
 from generator.runtimes.steps import (
     MANIFESTS_FIRST,
@@ -276,5 +276,5 @@ RUNTIME = Runtime(
     markers=("requirements.txt", "pyproject.toml"), marker_rank=3,
     dependencies_hint="requirements*.txt, pyproject.toml and uv.lock or poetry.lock",
     asks=frozenset({"build.dependencies", "build.sources"}),
-    detect_version=detect_version, defaults=defaults, frameworks=frameworks.python,
+    detect_version=detect_version, defaults=defaults, frameworks=frameworks_of("python"),
 )
