@@ -155,18 +155,22 @@ def _depth(node: Any, path: Sequence[Any]) -> int:
     return depth
 
 
+def _highest(layers: Sequence[Layer], path: Sequence[Any]) -> Layer:
+    """The layer that goes deepest along `path`, judged on plain values so that no file is
+    parsed for it (first wins ties: layers are listed highest priority first)."""
+    return max(layers, key=lambda layer: _depth(layer.values, path))
+
+
 def defining_file(layers: Sequence[Layer], path: Sequence[str]) -> str:
-    """The file of the highest layer that states the value at `path`, read from the layers'
-    plain values (nothing is parsed): what a relative path in that value is relative to."""
-    for layer in layers:
-        if _depth(layer.values, path) == len(path):
-            return layer.file
-    return locate(layers, path)[0]
+    """The file of the highest layer that states the value at `path`: what a relative path in
+    that value is relative to."""
+    return _highest(layers, path).file if layers else "<input>"
 
 
 def locate(layers: Sequence[Layer], path: Sequence[Any]) -> tuple[str, int | None]:
-    """The file and line that gave the value at `path` (layers listed highest priority first)."""
+    """The file and line that gave the value at `path` (layers listed highest priority first).
+    Only the file that gave it is parsed, for its line."""
     if not layers:
         return "<input>", None
-    best = max(layers, key=lambda layer: _depth(layer.node, path))  # first wins ties
+    best = _highest(layers, path)
     return best.file, line_of(best.node, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -23,6 +24,19 @@ os.environ.setdefault("TIGHTSHIP_CACHE_DIR", tempfile.mkdtemp(prefix="tightship-
 settings.register_profile("fixed", derandomize=True)
 if engine_support.in_ci() or fuzz_budget.fast_sample():
     settings.load_profile("fixed")
+
+
+def _parse_kubernetes_schemas_once() -> None:
+    """kubernetes-validate reads and parses its JSON schema files (the definitions file alone is
+    megabytes) on every call; they do not change during a run, so each worker parses each once.
+    Validation itself is untouched."""
+    import kubernetes_validate.utils
+
+    kubernetes_validate.utils.schema_contents = functools.cache(
+        kubernetes_validate.utils.schema_contents)
+
+
+_parse_kubernetes_schemas_once()
 
 
 @pytest.fixture(scope="session")

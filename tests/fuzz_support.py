@@ -27,8 +27,8 @@ from typing import Any
 from dockerfile_parse import DockerfileParser
 from hypothesis import strategies as st
 from quadlet_support import parse_unit
-from ruamel.yaml import YAML
 from written_support import misread
+from yaml_support import read_yaml_all
 
 from generator.check.checker import SelfCheckError
 from generator.errors import UserError
@@ -170,7 +170,7 @@ def _exec_forms(text: str) -> list[list[str]]:
 
 
 def _yaml_docs(text: str) -> list:
-    return list(YAML(typ="safe", pure=True).load_all(text))
+    return read_yaml_all(text)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES, copy_example, run_cli
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
@@ -121,9 +122,7 @@ def test_render_writes_the_profile_and_is_byte_identical(tmp_path):
 
 
 def _yaml(text: str):
-    from ruamel.yaml import YAML
-
-    return YAML(typ="safe", pure=True).load(text)
+    return read_yaml(text)
 
 
 def test_compose_and_kubernetes_name_the_generated_profiles(tmp_path):

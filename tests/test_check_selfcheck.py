@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import REPO, copy_example, run_cli
+from yaml_support import read_yaml
 
 from generator.check.checker import SelfCheckError
 from generator.render.pipeline import render_service
@@ -76,9 +77,8 @@ def test_an_inline_suppression_with_a_reason_in_a_template_lets_it_through(tmp_p
 @pytest.mark.parametrize("word", [": 0", "?x", ":", "? a"])
 def test_flow_sequences_stay_readable_whatever_the_command_holds(word):
     """Found by the self-check: ruamel.yaml wrote `[CMD, : 0]`, which no reader reads back."""
-    from ruamel.yaml import YAML
 
     files = render_service(REPO / "examples" / "go" / "tightship.yaml", "default",
                            [f'healthcheck.command=["/app/hello-go", "{word}"]'])
-    compose = YAML(typ="safe", pure=True).load(files["compose.yaml"])
+    compose = read_yaml(files["compose.yaml"])
     assert compose["services"]["hello-go"]["healthcheck"]["test"][-1] == word

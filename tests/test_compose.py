@@ -20,6 +20,7 @@ import yaml as pyyaml
 from cli_support import EXAMPLE_NAMES, EXAMPLES, REPO, run_cli, run_subprocess
 from compose_cli import docker_compose, docker_compose_process
 from ruamel.yaml import YAML
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
@@ -31,7 +32,7 @@ def render(name: str, *sets: str, profile: str = "default") -> dict[str, str]:
 
 
 def compose_of(name: str, *sets: str) -> dict:
-    return YAML(typ="safe", pure=True).load(render(name, *sets)["compose.yaml"])
+    return read_yaml(render(name, *sets)["compose.yaml"])
 
 
 def the_service(doc: dict) -> dict:
@@ -358,7 +359,7 @@ def test_writable_paths_are_owned_by_the_service():
 def test_persistent_volume_is_a_named_volume():
     files = render("generic", "volumes=[{name: data, path: /var/lib/app}, "
                               "{name: seed, path: /srv/seed, read_only: true}]")
-    doc = YAML(typ="safe", pure=True).load(files["compose.yaml"])
+    doc = read_yaml(files["compose.yaml"])
     svc = the_service(doc)
     assert svc["volumes"] == ["data:/var/lib/app", "seed:/srv/seed:ro"]
     assert doc["volumes"] == {"data": {}, "seed": {}}

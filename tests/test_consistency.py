@@ -14,6 +14,7 @@ import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES
 from dockerfile_parse import DockerfileParser
 from ruamel.yaml import YAML
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
@@ -72,7 +73,7 @@ def from_dockerfile(text: str) -> dict:
 
 
 def from_compose(text: str) -> dict:
-    doc = YAML(typ="safe", pure=True).load(text)
+    doc = read_yaml(text)
     (svc,) = doc["services"].values()
     uid, gid = svc["user"].split(":")
     hc = svc["healthcheck"]
@@ -90,8 +91,7 @@ def from_compose(text: str) -> dict:
 
 
 def from_kubernetes(files: dict[str, str]) -> dict:
-    yaml = YAML(typ="safe", pure=True)
-    dep = yaml.load(files["k8s/deployment.yaml"])
+    dep = read_yaml(files["k8s/deployment.yaml"])
     pod = dep["spec"]["template"]["spec"]
     (c,) = pod["containers"]
     psc, csc = pod["securityContext"], c["securityContext"]
@@ -99,11 +99,11 @@ def from_kubernetes(files: dict[str, str]) -> dict:
     emptydirs = {v["name"] for v in pod.get("volumes", []) if "emptyDir" in v}
     ports = {p["containerPort"] for p in c.get("ports", [])}
     if "k8s/service.yaml" in files:
-        svc = yaml.load(files["k8s/service.yaml"])
+        svc = read_yaml(files["k8s/service.yaml"])
         named = {p["name"]: p["containerPort"] for p in c["ports"]}
         assert {p["port"] for p in svc["spec"]["ports"]} == ports
         assert {named[p["targetPort"]] for p in svc["spec"]["ports"]} == ports
-    policy = yaml.load(files["k8s/networkpolicy.yaml"])["spec"]
+    policy = read_yaml(files["k8s/networkpolicy.yaml"])["spec"]
     assert {p["port"] for rule in policy["ingress"] for p in rule["ports"]} == ports
     live, ready = c["livenessProbe"], c["readinessProbe"]
     assert {k: v for k, v in live.items() if k != "initialDelaySeconds"} == ready

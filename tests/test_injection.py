@@ -16,6 +16,7 @@ from dockerfile_parse import DockerfileParser
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from yaml_support import read_yaml
 
 BASE = {
     "service": "api",
@@ -264,8 +265,7 @@ def test_volumes(tmp_path, name, path, size):
     assert instructions(parse(text)) == BASELINE_SHAPE, text
     out = tmp_path / "case" / "out"
     volume = as_written(tmp_path, ("volumes",))[0]
-    svc = YAML(typ="safe", pure=True).load((out / "compose.yaml").read_text())["services"]["api"]
+    svc = read_yaml((out / "compose.yaml").read_text())["services"]["api"]
     assert svc["volumes"] == [f"{volume['name']}:{volume['path']}"]
-    claim = YAML(typ="safe", pure=True).load((out / "k8s" / f"pvc-{volume['name']}.yaml")
-                                             .read_text())
+    claim = read_yaml((out / "k8s" / f"pvc-{volume['name']}.yaml").read_text())
     assert claim["spec"]["resources"]["requests"]["storage"] == volume["size"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES, tool
-from ruamel.yaml import YAML
+from yaml_support import read_yaml
 
 from generator.render.outputs import kubernetes
 from generator.render.pipeline import render_service
@@ -31,8 +31,7 @@ def render(name: str, *sets: str, profile: str = "default") -> dict[str, str]:
 
 
 def manifests(files: dict[str, str]) -> dict[str, dict]:
-    yaml = YAML(typ="safe", pure=True)
-    return {path.split("/", 1)[1]: yaml.load(text) for path, text in files.items()
+    return {path.split("/", 1)[1]: read_yaml(text) for path, text in files.items()
             if path.startswith("k8s/")}
 
 

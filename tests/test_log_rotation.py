@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES, run_cli
-from ruamel.yaml import YAML
 from test_compose import compose_config, write_rendered
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
 
 def service_of(text: str) -> dict:
-    (service,) = YAML(typ="safe", pure=True).load(text)["services"].values()
+    (service,) = read_yaml(text)["services"].values()
     return service
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES
 from ruamel.yaml import YAML
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
@@ -134,7 +135,7 @@ def violations(deployment: dict) -> list[str]:
 
 def deployment_of(name: str, *sets: str) -> dict:
     files = render_service(EXAMPLES / name / "tightship.yaml", "default", list(sets))
-    return YAML(typ="safe", pure=True).load(files["k8s/deployment.yaml"])
+    return read_yaml(files["k8s/deployment.yaml"])
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -11,7 +11,7 @@ import kubernetes_validate
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES
 from profile_operator_schema import APPARMOR_PROFILE, SECCOMP_PROFILE
-from ruamel.yaml import YAML
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
@@ -24,7 +24,7 @@ def operator_profile(tmp_path) -> str:
 
 
 def load(text: str) -> dict:
-    return YAML(typ="safe", pure=True).load(text)
+    return read_yaml(text)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES + ("django-uploads", "express-pnpm"))

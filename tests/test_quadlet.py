@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES
 from quadlet_support import one, parse_unit, specifiers, values
-from ruamel.yaml import YAML
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
@@ -29,8 +29,7 @@ CASES = [(name, ()) for name in EXAMPLE_NAMES] + [
 
 def rendered(name: str, sets: tuple[str, ...]) -> tuple[dict, dict, dict]:
     files = render_service(EXAMPLES / name / "tightship.yaml", "default", list(sets))
-    (service_name, service), = YAML(typ="safe", pure=True).load(
-        files["compose.yaml"])["services"].items()
+    (service_name, service), = read_yaml(files["compose.yaml"])["services"].items()
     unit = parse_unit(files[f"quadlet/{service_name}.container"])
     network = parse_unit(files[f"quadlet/{service_name}.network"])
     return service, unit, network
@@ -97,7 +96,7 @@ def test_network_is_internal_exactly_when_compose_is():
     for sets, internal in (((), "true"), (("run.publish={8080: 18080}",), "false"),
                            (("run.egress=[{cidr: 10.0.0.0/8, ports: [5432]}]",), "false")):
         files = render_service(EXAMPLES / "python" / "tightship.yaml", "default", list(sets))
-        compose = YAML(typ="safe", pure=True).load(files["compose.yaml"])
+        compose = read_yaml(files["compose.yaml"])
         assert str(compose["networks"]["hello-python"]["internal"]).lower() == internal
         assert one(parse_unit(files["quadlet/hello-python.network"]), "Internal",
                    "Network") == internal

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
+import pytest
 from cli_support import run_cli
 from jsonschema import Draft4Validator
 
@@ -85,3 +87,42 @@ def test_github_format_cannot_be_broken_by_what_a_message_holds() -> None:
     assert first.startswith("::error file=a%2Cb%3Ac.yaml,line=3,col=1,title=TS-R01 (critical)::")
     assert len(out.getvalue().splitlines()) == 2  # the annotation and the summary, no more
     assert "%0A::error file=evil::injected %250A" in first
+
+
+def _distribution(folder: Path, name: str, urls: list[str]) -> None:
+    info = folder / f"{name}.dist-info"
+    info.mkdir()
+    headers = ["Metadata-Version: 2.3", f"Name: {name.split('-')[0]}", "Version: 9.9",
+               *(f"Project-URL: {url}" for url in urls)]
+    (info / "METADATA").write_text("\n".join(headers) + "\n\nProject-URL: Source, body text\n")
+
+
+@pytest.mark.parametrize("urls", [
+    ["Homepage, https://example.org", "Repository, https://example.org/acme/tightship/"],
+    ["source, https://example.org/src"],
+    ["Documentation, https://example.org/docs"],
+    [],
+])
+def test_the_repository_is_read_as_importlib_metadata_reads_it(tmp_path, monkeypatch, urls):
+    _distribution(tmp_path, "tightship-9.9", urls)
+    _distribution(tmp_path, "tightship_other-1.0", ["Repository, https://example.org/wrong"])
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path), *sys.path])
+    from importlib import metadata
+
+    expected = None
+    for entry in metadata.metadata("tightship").get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if expected is None and label.strip().lower() in ("repository", "source"):
+            expected = url.strip().rstrip("/")
+    assert report.repository_url() == expected
+    assert (expected is None) == (not any(u.lower().startswith(("repository", "source"))
+                                          for u in urls))
+
+
+def test_the_installed_package_names_the_repository_importlib_metadata_names() -> None:
+    from importlib import metadata
+
+    urls = metadata.metadata("tightship").get_all("Project-URL") or []
+    named = [u.split(",", 1)[1].strip().rstrip("/") for u in urls
+             if u.split(",", 1)[0].strip().lower() in ("repository", "source")]
+    assert report.repository_url() == (named[0] if named else None)

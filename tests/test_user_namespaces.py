@@ -7,15 +7,15 @@ from __future__ import annotations
 import kubernetes_validate
 import pytest
 from cli_support import EXAMPLE_NAMES, EXAMPLES, run_cli
-from ruamel.yaml import YAML
 from userns_support import assert_user_namespaced
 from userns_support import userns_profile as profile
+from yaml_support import read_yaml
 
 from generator.render.pipeline import render_service
 
 
 def deployment(files: dict[str, str]) -> dict:
-    return YAML(typ="safe", pure=True).load(files["k8s/deployment.yaml"])
+    return read_yaml(files["k8s/deployment.yaml"])
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import kubernetes_validate
 import pytest
-from ruamel.yaml import YAML
 from test_wizard import assert_render_reproduces, fresh_example
 from test_wizard_support import DOWN, ENTER, UP, drive
 from userns_support import assert_user_namespaced
 from userns_support import userns_profile as profile
+from yaml_support import read_yaml
 
 from generator.render.answers import load_answers
 from generator.wizard.answers_file import ANSWERS_FILE
@@ -21,7 +21,7 @@ YES = DOWN + ENTER  # the choices are no, then yes
 
 
 def deployment(root) -> dict:
-    return YAML(typ="safe", pure=True).load((root / "k8s" / "deployment.yaml").read_text())
+    return read_yaml((root / "k8s" / "deployment.yaml").read_text())
 
 
 @pytest.mark.parametrize("version", ["1.33", "1.36"])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
@@ -16,6 +18,7 @@ from generator.check.model import SEVERITIES, Finding, Rule, severity_rank
 from generator.check.ruledoc import DOCUMENT, anchor
 from generator.check.rules import ALL_RULES, BY_ID
 
+DISTRIBUTION = "tightship"  # the name pip installs the package under
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"low": "note", "medium": "warning", "high": "error", "critical": "error"}
 # GitHub code scanning ranks security results by this number (0.1-10).
@@ -79,17 +82,36 @@ def write_json(findings: Sequence[Finding], out: TextIO, *, files_checked: int,
 
 def repository_url() -> str | None:
     """The project's repository as the installed package's metadata names it (pyproject's
-    [project.urls] Repository or Source), or None when it names none."""
-    from importlib import metadata
+    [project.urls] Repository or Source), or None when it names none.
 
+    The distribution's METADATA file is found on sys.path and read directly, as
+    importlib.metadata would find it: importing importlib.metadata (and the email parser it
+    reads with) costs more than the rest of checking a small service.
+    """
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in sorted(names):
+            if name.startswith(f"{DISTRIBUTION}-") and name.endswith(".dist-info"):
+                return _repository_in(os.path.join(folder, name, "METADATA"))
+    return None
+
+
+def _repository_in(metadata_file: str) -> str | None:
     try:
-        urls = metadata.metadata("tightship").get_all("Project-URL") or []
-    except metadata.PackageNotFoundError:
+        with open(metadata_file, encoding="utf-8") as handle:
+            headers = handle.read().split("\n\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
         return None
-    for entry in urls:
+    for line in headers.splitlines():
+        field, _, entry = line.partition(":")
+        if field.lower() != "project-url":
+            continue
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("repository", "source") and url.strip():
-            return str(url).strip().rstrip("/")
+            return url.strip().rstrip("/")
     return None
 
 

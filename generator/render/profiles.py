@@ -20,7 +20,7 @@ from generator.render.profile_cache import cached_profile, store_profile
 from generator.render.signatures import Signature, build_signature
 from generator.render.validation import field_error, validate
 from generator.resources import data_dir
-from generator.yamlio import Layer, load_text, locate, read_text, to_plain
+from generator.yamlio import Layer, defining_file, load_text, locate, read_text, to_plain
 
 PROFILE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 _REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
@@ -239,7 +239,7 @@ def _build(data: dict[str, Any], layers: list[Layer], source: str) -> Profile:
     templates = data.get("templates")
     templates_dir = None
     if templates:
-        defined_in, _ = locate(layers, ["templates"])  # relative to the file that names it
+        defined_in = defining_file(layers, ["templates"])  # relative paths: to the file naming it
         templates_dir = (Path(defined_in).parent / templates).resolve()
         if not templates_dir.is_dir():
             raise field_error(f"template folder {templates_dir} does not exist", layers,
