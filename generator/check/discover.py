@@ -36,6 +36,8 @@ def _remember(path: str, real: str) -> None:
 
 @dataclass
 class Discovery:
+    """What a walk of the given paths found: files to check, and what it left out."""
+
     files: list[tuple[Path, bool]] = field(default_factory=list)  # (path, named explicitly)
     problems: list[tuple[Path, str]] = field(default_factory=list)  # folders not read
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # what, and what it is

@@ -117,6 +117,8 @@ SEARCH_DEPTH = 8  # how deep a custom resource's pod template may sit
 
 @dataclass(frozen=True)
 class PodTemplate:
+    """A pod spec found in a Kubernetes document, and where it sits."""
+
     spec: YamlMap
     metadata: YamlMap  # the pods' own metadata (labels, annotations), {} when there is none
     path: tuple[Any, ...]  # where the spec is, e.g. ("spec", "template", "spec")
@@ -207,6 +209,8 @@ def compose_services(doc: YamlDoc) -> Iterator[tuple[str, YamlMap]]:
 
 @dataclass
 class Instruction:
+    """One Dockerfile instruction, its lines and its stage."""
+
     keyword: str  # upper case: FROM, RUN, ...
     value: str  # arguments, continuation lines joined
     line: int  # 1-based first line
@@ -239,6 +243,8 @@ class Instruction:
 
 @dataclass
 class Stage:
+    """One FROM stage of a Dockerfile being checked."""
+
     index: int
     base: str  # the image as written (ARGs before the first FROM substituted)
     name: str | None
@@ -251,6 +257,8 @@ class Stage:
 
 @dataclass
 class DockerfileDoc:
+    """A Dockerfile read into instructions and stages."""
+
     file: str
     lines: list[str]  # the raw text, for columns and comments
     instructions: list[Instruction]

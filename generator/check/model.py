@@ -48,6 +48,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Finding:
+    """One breach of a rule at a file's line and column."""
+
     file: str
     line: int
     column: int
@@ -81,6 +83,8 @@ class Equivalents:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of the checklist: what it finds, how bad, and where it looks."""
+
     id: str
     severity: str
     message: str  # one line: what is wrong

@@ -98,6 +98,8 @@ class Command:
 
 @dataclass(frozen=True)
 class Script:
+    """A shell script (a RUN line, a command) read into commands."""
+
     commands: tuple[Command, ...]
     assignments: tuple[Assignment, ...]  # every variable set, in front of a command or alone
     pipes: bool  # a pipeline with more than one command
@@ -107,6 +109,8 @@ class Script:
 
 @dataclass
 class _Walk:
+    """What a walk over a parsed script has collected so far."""
+
     commands: list[Command] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     pipes: bool = False

@@ -23,6 +23,8 @@ SUPPRESS_RE = re.compile(
 
 @dataclass(frozen=True)
 class Suppression:
+    """A `tightship: ignore` comment (or a profile entry) and the rules it silences."""
+
     rules: tuple[str, ...]
     reason: str
     line: int  # where the comment is (0 for a profile entry)
@@ -31,6 +33,8 @@ class Suppression:
 
 @dataclass(frozen=True)
 class ProfileSuppression:
+    """A profile's `suppressions` entry: a rule silenced for some paths."""
+
     rule: str
     paths: tuple[str, ...]
     reason: str

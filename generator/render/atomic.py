@@ -48,6 +48,8 @@ class Changed(ConflictError):
 
 @dataclass(frozen=True)
 class Replacement:
+    """One file to put in place, and what must be on disk just before."""
+
     path: Path
     data: bytes
     expected: bytes | None  # what must be on disk just before the replace (None: no file)

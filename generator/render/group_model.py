@@ -19,6 +19,8 @@ class Special:
 
 @dataclass(frozen=True)
 class Group:
+    """One syscall group file: the calls it allows and why."""
+
     name: str
     description: str
     file: str
@@ -27,6 +29,8 @@ class Group:
 
 @dataclass(frozen=True)
 class GroupSet:
+    """Every syscall group of a folder, with the special and the dangerous calls."""
+
     folder: str
     groups: dict[str, Group]
     special: dict[str, Special]  # name -> its rule, from whichever group defines it

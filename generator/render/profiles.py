@@ -31,6 +31,8 @@ _REPLACE_ENTRIES = {"images", "build_tools"}
 
 @dataclass(frozen=True)
 class ImageUser:
+    """The numeric user and group an approved base image runs as."""
+
     uid: int
     gid: int
 
@@ -55,12 +57,16 @@ class BaseImage:
 
 @dataclass(frozen=True)
 class RuntimeImages:
+    """The approved build and run images of one runtime."""
+
     build: BaseImage | None
     run: BaseImage
 
 
 @dataclass(frozen=True)
 class Limits:
+    """Resource limits: a profile's default or ceiling, or what one service gets."""
+
     memory: str
     cpus: str
     pids: int
@@ -69,6 +75,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class Profile:
+    """An org profile, merged along its `extends` chain and validated."""
+
     name: str
     description: str
     source: str  # the file it was read from

@@ -107,6 +107,8 @@ class LogRotation:
 
 @dataclass(frozen=True)
 class RunSettings:
+    """How the service runs: published ports, egress, replicas, namespace, logs, Kubernetes."""
+
     host_address: str  # R10: the host interface published ports bind to
     publish: tuple[tuple[int, int], ...]  # (container port, host port), sorted
     egress: tuple[Egress, ...]

@@ -26,6 +26,8 @@ _MAY = {"cosign-key": ("transparency_log",)}
 
 @dataclass(frozen=True)
 class Signature:
+    """How an approved image's signature is verified before it is used."""
+
     method: str  # cosign-key, cosign-keyless, notation, none
     public_key: str | None = None  # base64 body of a PEM public key
     key_file: str | None = None

@@ -47,6 +47,8 @@ class User:
 
 @dataclass(frozen=True)
 class HealthCheck:
+    """The service's health probe: an HTTP path or a command, and its timing."""
+
     http_path: str | None
     port: int | None
     command: tuple[str, ...] | None
@@ -58,6 +60,8 @@ class HealthCheck:
 
 @dataclass(frozen=True)
 class Package:
+    """One OS package the image installs."""
+
     name: str
     version: str | None  # B04: pinned when the profile pins it
 
@@ -123,6 +127,8 @@ class BuildTools:
 
 @dataclass(frozen=True)
 class Spec:
+    """Everything the templates and writers need to render one service."""
+
     service: str
     runtime: str
     version: str

@@ -18,6 +18,8 @@ DEFAULT_VOLUME_SIZE = "1Gi"
 
 @dataclass(frozen=True)
 class Volume:
+    """One writable or read-only volume the service mounts."""
+
     name: str
     path: str
     size: str  # what the PersistentVolumeClaim requests

@@ -25,6 +25,8 @@ DONE = {CREATE: "create", IDENTICAL: "identical", CONFLICT: "replace"}
 
 @dataclass(frozen=True)
 class PlannedFile:
+    """One file to write, and how it compares with what is on disk."""
+
     path: Path
     relative: str
     text: str

@@ -51,6 +51,8 @@ def frameworks_of(runtime: str) -> Callable[[Path, dict[str, Any]], dict[str, An
 
 @dataclass(frozen=True)
 class Runtime:
+    """Everything tightship knows about one runtime."""
+
     name: str
     order: int  # where it is listed (command-line choices, the schema)
     # --- the Dockerfile ---

@@ -18,6 +18,8 @@ MANIFESTS_FIRST = "dependency manifests first, so their layer is cached"
 
 @dataclass
 class Step:
+    """One Dockerfile instruction and the comment that says why."""
+
     instruction: str
     why: str = ""  # the comment above it: the checklist item it serves
     lint_ignore: str = ""  # a hadolint rule this line knowingly departs from (why says why)

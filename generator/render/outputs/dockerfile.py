@@ -25,6 +25,8 @@ OWN_FOLDER_MODE = "0750"
 
 @dataclass
 class Stage:
+    """One FROM stage of the Dockerfile and the steps it runs."""
+
     image: str
     name: str
     workdir: str
