@@ -8,6 +8,7 @@ the checker again; any other file is checked before it may be written.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +84,7 @@ def _pass_marker(files: dict[str, str], profile: Profile) -> Path | None:
     (name, size, modification time), so a changed rule never reads an old pass."""
     try:
         settings = json.dumps(profile.data, sort_keys=True)
-        rules = sorted((str(p.relative_to(_CHECK)), p.stat().st_size, p.stat().st_mtime_ns)
-                       for p in _CHECK.rglob("*.py"))
+        rules = sorted(_check_modules())
     except (TypeError, ValueError, OSError):
         return None
     parts = [settings, json.dumps(rules)]
@@ -94,6 +94,24 @@ def _pass_marker(files: dict[str, str], profile: Profile) -> Path | None:
 
 
 _CHECK = Path(__file__).resolve().parent.parent / "check"
+
+
+def _check_modules() -> list[tuple[str, int, int]]:
+    """(path under check/, size, modification time) of each module of the check package: one
+    stat each, by os.walk (half the time of Path.rglob on every render)."""
+    found = []
+    for folder, subfolders, names in os.walk(_CHECK, onerror=_raise):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                info = os.stat(path)
+                found.append((os.path.relpath(path, _CHECK), info.st_size, info.st_mtime_ns))
+    return found
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def compile_check(files: dict[str, str]) -> None:
