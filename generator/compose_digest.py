@@ -14,7 +14,8 @@ FILE = "compose.digest.yaml"
 _NAME = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 _IMAGE = r"[A-Za-z0-9./:_-]+@sha256:[0-9a-f]{64}"
 # Comment lines, then `services:` and one or more services holding only an image by digest.
-_SHAPE = re.compile(rf"(#[^\n]*\n)*services:\n(  {_NAME}:\n    image: {_IMAGE}\n)+")
+# compiled on first use (re caches it): only for a file named compose.digest.yaml
+_SHAPE = rf"(#[^\n]*\n)*services:\n(  {_NAME}:\n    image: {_IMAGE}\n)+"
 
 
 def override_text(service: str, image: str, digest: str) -> str:
@@ -29,4 +30,4 @@ def override_text(service: str, image: str, digest: str) -> str:
 
 def is_override(name: str, text: str) -> bool:
     """Is this file a digest override as deploy-digest writes it (and nothing more)?"""
-    return name.replace("\\", "/").rsplit("/", 1)[-1] == FILE and bool(_SHAPE.fullmatch(text))
+    return name.replace("\\", "/").rsplit("/", 1)[-1] == FILE and bool(re.fullmatch(_SHAPE, text))

@@ -21,7 +21,7 @@ from generator.render.validation import validate
 from generator.yamlbounds import check_bounds
 from generator.yamlio import Layer, load_text, read_text
 
-_KEY_RE = re.compile(r"^[a-z_][a-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_KEY = r"^[a-z_][a-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"  # compiled on the first --set
 SET_SOURCE = "--set"
 
 
@@ -41,7 +41,7 @@ class Answers:
 def parse_set(item: str) -> tuple[list[str], Any]:
     """`healthcheck.interval=5s` → (["healthcheck", "interval"], "5s"); values are YAML."""
     key, sep, raw = item.partition("=")
-    if not sep or not _KEY_RE.match(key):
+    if not sep or not re.match(_KEY, key):
         raise UserError(f"'{item}' is not key=value (a dotted key such as healthcheck.interval)",
                         file=SET_SOURCE)
     try:

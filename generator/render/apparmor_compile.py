@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.messages import clip
 from generator.render.disk_cache import pass_marker, remember_pass
 
-_AT_LINE = re.compile(r" at line (\d+): (.*)")
+_AT_LINE = r" at line (\d+): (.*)"  # compiled only when the parser refuses a profile
 _UNOPTIMIZED = ("-O", "no-expr-simplify", "-O", "no-minimize", "-O", "no-remove-unreachable",
                 "-O", "no-filter-deny")
 
@@ -74,7 +74,7 @@ def _explain(stderr: str) -> tuple[int, str]:
     lines = [line for line in stderr.splitlines() if line.strip()
              and not line.startswith("Cache read/write disabled")]
     for line in lines:
-        found = _AT_LINE.search(line)
+        found = re.search(_AT_LINE, line)
         if found:
             return int(found.group(1)), clip(found.group(2))
     return 1, clip(" ".join(lines) or "apparmor_parser refused it")

@@ -28,7 +28,8 @@ from generator.runtimes.steps import (
 REPRODUCIBLE = ("-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=")
 # package_indexes.go_modules keys in the profile, each a non-secret build argument.
 INDEX_ARGS = (("proxy", "GOPROXY"), ("private", "GOPRIVATE"), ("flags", "GOFLAGS"))
-PACKAGE_RE = re.compile(r"\.{1,2}(/[A-Za-z0-9._@+-]+)*/?\Z")
+# compiled on first use (re caches it): only a Go service names packages
+PACKAGE_PATTERN = r"\.{1,2}(/[A-Za-z0-9._@+-]+)*/?\Z"
 
 
 def _static(spec: Any) -> bool:
@@ -112,7 +113,7 @@ def plan(build: dict[str, Any], context: Path, error: Error) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     package = build.get("package")
     if package is not None:
-        if not PACKAGE_RE.match(package):
+        if not re.match(PACKAGE_PATTERN, package):
             raise error("build.package is a folder of the build context written ./path "
                         "(letters, digits and ._@+- only), e.g. ./cmd/server",
                         "build", "package")

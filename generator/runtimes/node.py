@@ -32,7 +32,8 @@ INSTALLERS = ("npm", "yarn", "pnpm")
 NPM_REGISTRY = "https://registry.npmjs.org"
 LOCKS = {"package-lock.json": "npm", "npm-shrinkwrap.json": "npm", "yarn.lock": "yarn",
          "pnpm-lock.yaml": "pnpm"}
-_PACKAGE_MANAGER_RE = re.compile(r"^(npm|yarn|pnpm)@(\d+)\.(\d+)\.(\d+)(\+[\w.-]+)?$")
+# compiled on first use (re caches it): only a Node service has a package manager
+_PACKAGE_MANAGER = r"^(npm|yarn|pnpm)@(\d+)\.(\d+)\.(\d+)(\+[\w.-]+)?$"
 # (all dependencies, production only, prune to production after a build) per manager
 COMMANDS = {
     "npm": ("npm ci --no-audit --no-fund", "npm ci --omit=dev --no-audit --no-fund",
@@ -65,7 +66,7 @@ def plan(build: dict[str, Any], context: Path, error: Error) -> dict[str, Any]:
     manager = read_json(context / package_json).get("packageManager")
     facts: dict[str, Any] = {"installer": installer, "flavour": installer}
     if isinstance(manager, str):
-        match = _PACKAGE_MANAGER_RE.match(manager)
+        match = re.match(_PACKAGE_MANAGER, manager)
         if not match:
             raise error(f"package.json's packageManager {manager!r} is not NAME@X.Y.Z",
                         "build", "dependencies")
