@@ -11,7 +11,6 @@ code a later render runs. `python tests/test_shipped_templates.py` writes them a
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.util
 import json
 from collections.abc import MutableMapping
@@ -59,9 +58,11 @@ def shipped_code(name: str, source: str) -> CodeType | None:
     module = f"{_PACKAGE}.{ModuleLoader.get_template_key(name)}"
     try:
         spec = importlib.util.find_spec(module)
-        if spec is None or not isinstance(spec.loader, importlib.abc.InspectLoader):
+        get_code = getattr(spec.loader, "get_code", None) if spec is not None else None
+        if get_code is None:  # not a loader that hands over code (importlib.abc.InspectLoader)
             return None
-        return spec.loader.get_code(module)
+        code: CodeType | None = get_code(module)
+        return code
     except (ImportError, OSError, SyntaxError):
         return None
 

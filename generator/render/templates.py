@@ -9,7 +9,6 @@ the template file and line.
 
 from __future__ import annotations
 
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +82,8 @@ def render_template(env: BoundedSandbox, name: str, context: dict[str, Any]) -> 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int | None]:
     """The innermost template file and line in the traceback (jinja2 rewrites frames so
     that they name the template, not the compiled code)."""
+    import traceback  # only a template error needs it
+
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename and Path(frame.filename).suffix == ".j2":
             return frame.filename, frame.lineno
