@@ -7,6 +7,7 @@ the checker again; any other file is checked before it may be written.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -83,17 +84,24 @@ def _pass_marker(files: dict[str, str], profile: Profile) -> Path | None:
     (name, size, modification time), so a changed rule never reads an old pass."""
     try:
         settings = json.dumps(profile.data, sort_keys=True)
-        rules = sorted((str(p.relative_to(_CHECK)), p.stat().st_size, p.stat().st_mtime_ns)
-                       for p in _CHECK.rglob("*.py"))
+        rules = _check_modules()
     except (TypeError, ValueError, OSError):
         return None
-    parts = [settings, json.dumps(rules)]
+    parts = [settings, rules]
     for name in sorted(files):
         parts += [name, files[name]]
     return pass_marker("self-check", *parts)
 
 
 _CHECK = Path(__file__).resolve().parent.parent / "check"
+
+
+@functools.cache
+def _check_modules() -> str:
+    """The check package's modules by name, size and modification time, read once per
+    process: the rules a process runs are the ones it imported."""
+    return json.dumps(sorted((str(p.relative_to(_CHECK)), p.stat().st_size, p.stat().st_mtime_ns)
+                             for p in _CHECK.rglob("*.py")))
 
 
 def compile_check(files: dict[str, str]) -> None:
