@@ -9,6 +9,7 @@ modules at the top of the package import no program at all.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
@@ -35,10 +36,17 @@ def program_of(module: str) -> str:
     return "cli" if parts[1:2] in (["cli"], ["__main__"]) else SHARED
 
 
+@functools.cache
+def import_nodes(path: Path) -> tuple[ast.Import | ast.ImportFrom, ...]:
+    """The file's import statements, at any depth (each file is parsed once per run)."""
+    return tuple(node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, (ast.Import, ast.ImportFrom)))
+
+
 def imports(path: Path) -> list[str]:
     """Every `generator.*` module a file imports, at any depth (lazy imports count too)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in import_nodes(path):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module == "generator":
                 found += [f"generator.{a.name}" for a in node.names]
@@ -93,12 +101,17 @@ def test_every_subpackage_says_what_it_is():
         assert ast.get_docstring(tree), f"{init.relative_to(PACKAGE.parent)} has no docstring"
 
 
+@functools.cache
+def _package_modules() -> frozenset[str]:
+    return frozenset(module_name(p) for p in PACKAGE.rglob("*.py"))
+
+
 def resolved(path: Path) -> set[str]:
     """The modules a file imports, `from generator.x import y` naming generator.x.y when y is a
     module. Every import counts: lazy ones and those under `if TYPE_CHECKING:` too."""
-    known = {module_name(p) for p in PACKAGE.rglob("*.py")}
+    known = _package_modules()
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in import_nodes(path):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.split(".")[0] != "generator":
                 continue

@@ -122,3 +122,26 @@ def test_answers_read_back_from_the_cache_still_name_their_line(tmp_path, monkey
     assert refused.code == 2
     assert f"{service / 'tightship.yaml'}:5: runtime: profile 'strict' offers no images" \
         in refused.err
+
+
+def test_a_self_check_pass_is_remembered_per_version_of_the_rules(tmp_path, monkeypatch):
+    """The pass is named by the check package's modules: another version of a rule (an
+    upgrade, an edit) reads no pass that an earlier version gave."""
+    from generator.render import pipeline
+    from generator.render.pipeline import load_spec
+
+    monkeypatch.setenv("TIGHTSHIP_CACHE_DIR", str(tmp_path / "cache"))
+    rules = tmp_path / "check"
+    (rules / "rules").mkdir(parents=True)
+    rule = rules / "rules" / "r01.py"
+    rule.write_text("RULE = 1\n")
+    monkeypatch.setattr(pipeline, "_CHECK", rules)
+    _, profile = load_spec(EXAMPLES / "python" / "tightship.yaml", "default", [])
+    files = {"Dockerfile": "FROM scratch\n"}
+    markers = []
+    for text in ("RULE = 1\n", "RULE = 22\n"):
+        rule.write_text(text)
+        pipeline._check_modules.cache_clear()
+        markers.append(pipeline._pass_marker(files, profile))
+    pipeline._check_modules.cache_clear()
+    assert None not in markers and markers[0] != markers[1]
