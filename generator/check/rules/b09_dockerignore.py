@@ -29,15 +29,23 @@ def _patterns(doc: TextDoc) -> list[tuple[bool, str]]:
     return rules
 
 
+def _fnmatch(name: str, pattern: str) -> bool:
+    """fnmatch.fnmatchcase, which compiles every pattern to a regular expression; a pattern
+    without a wildcard (most of what follows a `**/`) matches only itself."""
+    if "*" not in pattern and "?" not in pattern and "[" not in pattern:
+        return name == pattern
+    return fnmatch.fnmatchcase(name, pattern)
+
+
 @functools.lru_cache(maxsize=4096)  # the same few patterns and sample paths in every file
 def _matches(pattern: str, path: str) -> bool:
     parts = path.split("/")
     candidates = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]  # a folder covers all
     for candidate in candidates:
-        if fnmatch.fnmatchcase(candidate, pattern):
+        if _fnmatch(candidate, pattern):
             return True
         if pattern.startswith("**/") and any(
-                fnmatch.fnmatchcase("/".join(candidate.split("/")[i:]), pattern[3:])
+                _fnmatch("/".join(candidate.split("/")[i:]), pattern[3:])
                 for i in range(len(candidate.split("/")))):
             return True
     return False
