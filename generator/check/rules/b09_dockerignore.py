@@ -29,11 +29,22 @@ def _patterns(doc: TextDoc) -> list[tuple[bool, str]]:
     return rules
 
 
+def _literal(text: str) -> bool:
+    return "*" not in text and "?" not in text and "[" not in text
+
+
 def _fnmatch(name: str, pattern: str) -> bool:
-    """fnmatch.fnmatchcase, which compiles every pattern to a regular expression; a pattern
-    without a wildcard (most of what follows a `**/`) matches only itself."""
-    if "*" not in pattern and "?" not in pattern and "[" not in pattern:
+    """fnmatch.fnmatchcase, which compiles every pattern to a regular expression, with the
+    common shapes answered without one: a plain name, `*` then a plain end (`**/.git`,
+    `*.pem`), a plain start then `*` (`id_rsa*`)."""
+    if _literal(pattern):
         return name == pattern
+    end = pattern.lstrip("*")
+    if _literal(end):  # `*` matches anything, `/` too
+        return name.endswith(end)
+    start = pattern.rstrip("*")
+    if _literal(start):
+        return name.startswith(start)
     return fnmatch.fnmatchcase(name, pattern)
 
 
