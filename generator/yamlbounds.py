@@ -31,6 +31,33 @@ MAX_NUMBER_DIGITS = 100  # no field takes more than a few digits
 _NUMBER = re.compile(r"^[-+]?([0-9][0-9_]*|0[xob][0-9a-fA-F_]+)$")
 
 
+class BoundExceeded(UserError):
+    """A bound the text passes: refused before anything is built."""
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def deep_flow_prefix(text: str) -> str | None:
+    """The text up to the bracket where the brackets, counted plainly (quotes and comments
+    too), first open more than MAX_DEPTH levels; None when they never do.
+
+    ruamel's scanner looks up to 1,024 characters ahead for a key at every flow bracket, so
+    reaching the refusal in 100,000 nested brackets costs it about a second, however early the
+    bound is passed; the prefix parses at once. A bound the prefix passes is passed by the whole
+    text (its events are the whole text's first events); where the prefix passes none (the
+    brackets were in a string), the whole text is read as usual."""
+    depth = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text[:match.end()]
+        elif depth:
+            depth -= 1
+    return None
+
+
 class _Open:
     """One open mapping or sequence: its anchor, its expanded size, where the reader is in it."""
 
@@ -68,9 +95,9 @@ class Bounds:
         self.frames: list[_Open] = []
         self.expanded = 0  # values so far, every alias counted as what it stands for
 
-    def _refuse(self, message: str, event: Any) -> UserError:
+    def _refuse(self, message: str, event: Any) -> BoundExceeded:
         line = event.start_mark.line + 1 if event.start_mark else None
-        return UserError(message, file=self.file, line=line, field=_field(self.frames))
+        return BoundExceeded(message, file=self.file, line=line, field=_field(self.frames))
 
     def see(self, event: Any) -> None:
         frames = self.frames
@@ -125,6 +152,13 @@ def bounded_parser(base: type) -> type:
 def check_bounds(text: str, *, file: str) -> None:
     """Raise a UserError naming the file, line and field where `text` passes a bound; parse
     errors are left to the loader, which reports them with its own message."""
+    prefix = deep_flow_prefix(text)
+    if prefix is not None:
+        _judge_events(prefix, file)  # raises where the deep brackets are flow collections
+    _judge_events(text, file)
+
+
+def _judge_events(text: str, file: str) -> None:
     bounds = Bounds(file)
     for event in _events(text):
         bounds.see(event)

@@ -18,7 +18,7 @@ from ruamel.yaml.reader import ReaderError
 
 from generator.errors import UserError
 from generator.messages import dotted as dotted  # field names in messages; kept importable here
-from generator.yamlbounds import Bounds, bounded_parser
+from generator.yamlbounds import BoundExceeded, Bounds, bounded_parser, deep_flow_prefix
 
 
 def round_trip_yaml() -> YAML:
@@ -47,14 +47,26 @@ def load_file(path: Path, *, what: str) -> Any:
 _BoundedParser = bounded_parser(RoundTripParser)
 
 
-def load_text(text: str, *, file: str) -> Any:
-    """Parse YAML text, within the bounds (yamlbounds); a syntax error becomes a UserError
-    with the parser's line."""
+def _bounded_load(text: str, file: str) -> Any:
     yaml = round_trip_yaml()
     yaml.Parser = _BoundedParser
     yaml.bounds = Bounds(file)  # type: ignore[attr-defined]  # the parser reads loader.bounds
+    return yaml.load(text)
+
+
+def load_text(text: str, *, file: str) -> Any:
+    """Parse YAML text, within the bounds (yamlbounds); a syntax error becomes a UserError
+    with the parser's line."""
+    prefix = deep_flow_prefix(text)
+    if prefix is not None:
+        try:
+            _bounded_load(prefix, file)
+        except BoundExceeded:
+            raise
+        except Exception:  # the brackets were not all flow collections: read the whole text
+            pass
     try:
-        return yaml.load(text)
+        return _bounded_load(text, file)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

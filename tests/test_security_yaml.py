@@ -113,3 +113,35 @@ def test_hostile_profile_itself(tmp_path):
     (tmp_path / "team.yaml").write_text("name: team\nextends: default\nself: &s {a: *s}\n")
     _one_line(_render(tmp_path, "--profile", str(tmp_path / "team.yaml")),
               r"team\.yaml:3: self\.a: alias \*s refers to itself")
+
+
+BRACKETS = "[" * 40 + "{" * 40  # more than the depth bound, were they collections
+
+QUOTED = [  # brackets that are text, not collections: the values render as written
+    ("double-quoted", f'labels:\n  description: "{BRACKETS}"\n'),
+    ("single-quoted", f"labels:\n  description: '{BRACKETS}'\n"),
+    ("block-scalar", f"labels:\n  description: |-\n    {BRACKETS}\n"),
+    ("comment", f"# {BRACKETS}\n"),
+    ("quoted-in-flow", f'env: {{A: "{BRACKETS}", B: "]]"}}\n'),
+]
+
+
+@pytest.mark.parametrize("case,extra", QUOTED, ids=[q[0] for q in QUOTED])
+def test_deep_brackets_inside_text_are_no_nesting(tmp_path, case, extra):
+    (tmp_path / "tightship.yaml").write_text(GOOD + extra)
+    result = run_cli("render", "--out", "out", cwd=tmp_path)
+    assert result.code == 0, result.err
+    if "description" in extra:
+        assert BRACKETS in (tmp_path / "out" / "Dockerfile").read_text()
+    set_result = run_cli("render", "--out", "out2", "--set", f"labels.description='{BRACKETS}'",
+                         cwd=tmp_path)
+    assert set_result.code == 0, set_result.err
+    assert BRACKETS in (tmp_path / "out2" / "Dockerfile").read_text()
+
+
+def test_deep_flow_under_a_key_inside_flow_names_the_same_field(tmp_path):
+    """A flow mapping's key made of brackets ([a]: b) is read past the point of refusal the
+    same way: the message names the field the whole text gives."""
+    deep = "[" * 40 + "]" * 40
+    (tmp_path / "tightship.yaml").write_text(GOOD + f"env: {{A: {deep}}}\n")
+    _one_line(_render(tmp_path), r"tightship\.yaml:10: env\.A(\[0\])+.*nested more than 32")
