@@ -9,7 +9,6 @@ import io
 import re
 from typing import Any
 
-from generator.check import dockerfile_lines
 from generator.check.documents import DockerfileDoc, Instruction, Stage, TextDoc, YamlDoc
 from generator.check.model import (
     APPARMOR,
@@ -32,16 +31,13 @@ DOCKERFILE_KEYWORDS = {"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "E
 
 
 def parse_dockerfile(name: str, text: str) -> DockerfileDoc:
-    data = text.encode("utf-8")  # first, as always: text that is not UTF-8 fails here
-    structure: list[dict[str, Any]] | None = dockerfile_lines.instructions(text)
-    if structure is None:  # maybe another escape character: dockerfile-parse reads it
-        from dockerfile_parse import DockerfileParser
+    from dockerfile_parse import DockerfileParser
 
-        parser = DockerfileParser(fileobj=io.BytesIO(data))
-        try:
-            structure = parser.structure
-        except Exception as exc:  # the parser's own failure: report it, do not crash
-            raise ParseFailure(f"the Dockerfile parser failed: {exc}") from None
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")))
+    try:
+        structure = parser.structure
+    except Exception as exc:  # the parser's own failure: report it, do not crash
+        raise ParseFailure(f"the Dockerfile parser failed: {exc}") from None
     lines = text.splitlines()
     args: dict[str, str] = {}
     instructions: list[Instruction] = []
