@@ -1,7 +1,12 @@
 """The gate's signature step (H03), attestations and deploy by digest, run with stub verifier
 and docker executables on PATH that record their argv: the right command per method, fail
 closed (a failed or missing verifier stops the gate before any build), hostile profile values
-reach the verifier as plain words."""
+reach the verifier as plain words.
+
+The gate's first two steps (`tightship render --check`, `tightship check`) are the real
+commands in one test here and in tests/test_ci_gate.py; elsewhere a stub takes their place
+(they come before any signature step and cost two cold starts each), and passes
+`deploy-digest` on to the real tightship."""
 
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ HOSTILE = "x'; touch /tmp/owned-gate #$(id)`id`"
 STUB = """#!/bin/sh
 printf '%s\\n' "$@" >> "$STUB_LOG/$(basename "$0").argv"
 exit "${STUB_EXIT:-0}"
+"""
+TIGHTSHIP_STUB = """#!/bin/sh
+printf '%s\\n' "$@" >> "$STUB_LOG/tightship.argv"
+if [ "$1" = deploy-digest ]; then exec "$REAL_TIGHTSHIP" "$@"; fi
 """
 # docker: `buildx version` answers as STUB_BUILDX says; a buildx build writes its metadata
 # file and an `image inspect` prints a repo digest, both STUB_DIGEST, as a registry would.
@@ -55,13 +64,13 @@ def _stubs(tmp_path: Path, names: tuple[str, ...]) -> Path:
     folder.mkdir(exist_ok=True)
     for name in names:
         stub = folder / name
-        stub.write_text(DOCKER_STUB if name == "docker" else STUB)
+        stub.write_text({"docker": DOCKER_STUB, "tightship": TIGHTSHIP_STUB}.get(name, STUB))
         stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
     return folder
 
 
 def _gate(tmp_path: Path, signature: str, stubs=("cosign", "notation", "docker"),
-          ci: str = "", **env: str):
+          ci: str = "", real_tightship: bool = False, **env: str):
     service = copy_example("python", tmp_path)
     profile = _profile(tmp_path, signature, ci)
     result = run_cli("render", "--profile", str(profile), "--force", cwd=service)
@@ -75,13 +84,16 @@ def _gate(tmp_path: Path, signature: str, stubs=("cosign", "notation", "docker")
                  "base64", "tr"):
         if shutil.which(tool):
             (system / tool).symlink_to(shutil.which(tool))
-    path = f"{_stubs(tmp_path, stubs)}:{Path(sys.executable).parent}:{system}"
+    venv = Path(sys.executable).parent
+    stubs = stubs if real_tightship else (*stubs, "tightship")
+    path = f"{_stubs(tmp_path, stubs)}:{venv}:{system}"
     # the session's cache folder (conftest.py): each tightship the gate starts reuses the
     # syscall groups, profiles and validations the tests already paid for
     cache = {"TIGHTSHIP_CACHE_DIR": os.environ["TIGHTSHIP_CACHE_DIR"]}
     proc = subprocess.run(["sh", GATE], cwd=service, capture_output=True, text=True,
                           timeout=300, env={"PATH": path, "STUB_LOG": str(log),
                                             "TIGHTSHIP_PROFILE": str(profile),
+                                            "REAL_TIGHTSHIP": str(venv / "tightship"),
                                             "HOME": str(tmp_path), **cache, **env})
     return proc, log, service
 
@@ -102,6 +114,10 @@ def test_cosign_key_file_verifies_by_digest_then_builds(tmp_path):
     assert argv(log, "docker")[:3] == ["buildx", "version", "build"]  # no buildx: plain build
     assert "docker buildx is not installed" in proc.stderr
     assert not Path("/tmp/owned-gate").exists()
+    profile = str(tmp_path / "signed.yaml")  # drift, then policy, both before the signature
+    assert argv(log, "tightship") == [
+        "render", "--answers", "tightship.yaml", "--profile", profile, "--check", "--diff",
+        "check", "--profile", profile, "--format", "sarif", "--output", "tightship.sarif", "."]
 
 
 def test_cosign_public_key_is_written_as_pem(tmp_path):
@@ -176,8 +192,10 @@ def test_missing_verifier_fails_closed(tmp_path):
 
 
 def test_signature_none_says_so_and_builds(tmp_path):
-    proc, log, _ = _gate(tmp_path, "{method: none, reason: mirrored and scanned in-house}")
+    proc, log, service = _gate(tmp_path, "{method: none, reason: mirrored and scanned in-house}",
+                               real_tightship=True)
     assert proc.returncode == 0, proc.stderr
+    assert (service / "tightship.sarif").exists()  # the real check ran, and passed
     assert "signature not verified, by the profile: mirrored and scanned in-house" in proc.stderr
     assert argv(log, "cosign") is None
 
