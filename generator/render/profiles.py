@@ -11,7 +11,7 @@ import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import UserError
 from generator.imageref import ImageRef, parse_ref
@@ -29,8 +29,7 @@ _REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
 _REPLACE_ENTRIES = {"images", "build_tools"}
 
 
-@dataclass(frozen=True)
-class ImageUser:
+class ImageUser(NamedTuple):
     """The numeric user and group an approved base image runs as."""
 
     uid: int
@@ -55,16 +54,14 @@ class BaseImage:
         return f"{self.ref.written}@{self.digest}"
 
 
-@dataclass(frozen=True)
-class RuntimeImages:
+class RuntimeImages(NamedTuple):
     """The approved build and run images of one runtime."""
 
     build: BaseImage | None
     run: BaseImage
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """Resource limits: a profile's default or ceiling, or what one service gets."""
 
     memory: str

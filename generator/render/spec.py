@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import UserError
 from generator.messages import clip as shown_path
@@ -35,8 +35,7 @@ DEFAULT_HEALTH = {"interval": "30s", "timeout": "5s", "start_period": "10s", "re
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
 
 
-@dataclass(frozen=True)
-class User:
+class User(NamedTuple):
     """B03: the fixed, numeric non-root identity the service runs as."""
 
     name: str
@@ -58,8 +57,7 @@ class HealthCheck:
     retries: int
 
 
-@dataclass(frozen=True)
-class Package:
+class Package(NamedTuple):
     """One OS package the image installs."""
 
     name: str
