@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
@@ -20,8 +20,7 @@ _REF_RE = re.compile(
 DEFAULT_REGISTRY = "docker.io"
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """`registry/repository:tag`, with Docker Hub's implicit parts made explicit."""
 
     registry: str

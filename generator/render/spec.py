@@ -44,8 +44,7 @@ class User(NamedTuple):
     create: bool  # False when the base image ships it (distroless :nonroot)
 
 
-@dataclass(frozen=True)
-class HealthCheck:
+class HealthCheck(NamedTuple):
     """The service's health probe: an HTTP path or a command, and its timing."""
 
     http_path: str | None
@@ -67,8 +66,7 @@ class Package(NamedTuple):
         return f"{self.name}={self.version}" if self.version else self.name
 
 
-@dataclass(frozen=True)
-class CiGate:
+class CiGate(NamedTuple):
     """What the generated CI gate runs besides render --check and check (profile `ci`)."""
 
     scan: tuple[str, ...] | None
