@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,8 +35,7 @@ class ImageUser(NamedTuple):
     gid: int
 
 
-@dataclass(frozen=True)
-class BaseImage:
+class BaseImage(NamedTuple):
     """One approved base image, pinned by digest (B01) from an allowed registry (B02)."""
 
     key: str
@@ -70,8 +68,7 @@ class Limits(NamedTuple):
     ephemeral_storage: str
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """An org profile, merged along its `extends` chain and validated."""
 
     name: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from generator.errors import UserError
@@ -102,8 +101,7 @@ class LogRotation(NamedTuple):
     max_file: int
 
 
-@dataclass(frozen=True)
-class RunSettings:
+class RunSettings(NamedTuple):
     """How the service runs: published ports, egress, replicas, namespace, logs, Kubernetes."""
 
     host_address: str  # R10: the host interface published ports bind to
