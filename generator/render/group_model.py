@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 
@@ -25,8 +24,7 @@ class Group(NamedTuple):
     syscalls: tuple[str, ...]  # every name the group asks for, in file order
 
 
-@dataclass(frozen=True)
-class GroupSet:
+class GroupSet(NamedTuple):
     """Every syscall group of a folder, with the special and the dangerous calls."""
 
     folder: str
