@@ -6,7 +6,6 @@ the JSON Schema cannot express names the file, line and field of the offending a
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,8 +120,7 @@ class BuildTools:
         return dict(self.indexes).get(name)
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """Everything the templates and writers need to render one service."""
 
     service: str
@@ -160,7 +158,7 @@ class Spec:
     volumes: tuple[Volume, ...] = ()  # persistent data (volumes.py)
     port_start: int | None = None  # the lowered net.ipv4.ip_unprivileged_port_start, if any
     # The answers it was built from, so a refusal of a rendered file can name the answer.
-    answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
+    answers: Answers | None = None
 
     def fact(self, name: str, default: Any = None) -> Any:
         return dict(self.build_facts).get(name, default)
