@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
-DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+DIGEST = r"^sha256:[0-9a-f]{64}$"  # compiled on first use: only pin and deploy-digest take one
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _REF_RE = re.compile(
     rf"^(?:(?P<registry>[a-zA-Z0-9.-]+(?::[0-9]+)?)/)?"
@@ -20,8 +20,7 @@ _REF_RE = re.compile(
 DEFAULT_REGISTRY = "docker.io"
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """`registry/repository:tag`, with Docker Hub's implicit parts made explicit."""
 
     registry: str

@@ -24,7 +24,7 @@ def shown(value: Any, limit: int = MAX_SHOWN) -> str:
     return clip(repr(value), limit)
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.-]+$")
+_PLAIN_KEY = r"^[A-Za-z0-9_.-]+$"  # compiled on the first message that names a field
 
 
 def dotted(path: Iterable[Any]) -> str:
@@ -33,7 +33,7 @@ def dotted(path: Iterable[Any]) -> str:
     for step in path:
         if isinstance(step, int):
             text += f"[{step}]"
-        elif _PLAIN_KEY.match(str(step)):
+        elif re.match(_PLAIN_KEY, str(step)):
             text += ("." if text else "") + str(step)
         else:  # odd keys are quoted, so a message stays one printable line
             text += f"[{str(step)!r}]"

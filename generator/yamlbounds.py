@@ -28,7 +28,7 @@ from generator.messages import dotted
 MAX_NODES = 10_000  # values once every alias is expanded
 MAX_DEPTH = 32  # nested mappings and sequences
 MAX_NUMBER_DIGITS = 100  # no field takes more than a few digits
-_NUMBER = re.compile(r"^[-+]?([0-9][0-9_]*|0[xob][0-9a-fA-F_]+)$")
+_NUMBER = r"^[-+]?([0-9][0-9_]*|0[xob][0-9a-fA-F_]+)$"  # compiled on the first long scalar
 
 
 class BoundExceeded(UserError):
@@ -124,7 +124,7 @@ class Bounds:
             self.expanded += 1
             if event.anchor:
                 self.sizes[event.anchor] = 1
-            if event.style is None and len(value) > MAX_NUMBER_DIGITS and _NUMBER.match(value):
+            if event.style is None and len(value) > MAX_NUMBER_DIGITS and re.match(_NUMBER, value):
                 raise self._refuse(f"a number of {len(value):,} digits is not a value any "
                                    "field takes", event)
         else:

@@ -12,7 +12,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -115,8 +115,7 @@ POD_SPEC_PATHS = {
 SEARCH_DEPTH = 8  # how deep a custom resource's pod template may sit
 
 
-@dataclass(frozen=True)
-class PodTemplate:
+class PodTemplate(NamedTuple):
     """A pod spec found in a Kubernetes document, and where it sits."""
 
     spec: YamlMap

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
@@ -32,8 +32,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One breach a rule saw: where (1-based line and column) and, optionally, a finer message.
 
     `anchor` is the first line of the statement the hit belongs to (a Dockerfile instruction
@@ -46,8 +45,7 @@ class Hit:
     anchor: int | None = None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One breach of a rule at a file's line and column."""
 
     file: str
@@ -67,8 +65,7 @@ class Finding:
                 "suppressed": self.suppressed, "reason": self.reason, "via": self.via}
 
 
-@dataclass(frozen=True)
-class Equivalents:
+class Equivalents(NamedTuple):
     """The same check elsewhere, where one exists (names as those tools and standards use)."""
 
     cis: str = ""  # CIS Docker Benchmark v1.6 recommendation
@@ -94,7 +91,7 @@ class Rule:
     check: Callable[[Any, "Context"], Iterable[Hit]]
     bad: str  # a minimal example that breaks the rule
     good: str  # the same example, fixed
-    equivalents: Equivalents = field(default_factory=Equivalents)
+    equivalents: Equivalents = Equivalents()
     doc: str = ""  # why it matters, and what it does not cover
     # the Context fields the examples assume
     example_context: dict[str, Any] = field(default_factory=dict)

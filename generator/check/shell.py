@@ -16,7 +16,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 # Wrappers that run the command after their own options: (name, options that take a value).
 WRAPPERS = {
@@ -34,16 +34,14 @@ SHELLS = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"}
 ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """A variable the script sets: `A=1 cmd`, `A=1`, or `export A=1`."""
 
     name: str
     value: str
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """One simple command, wrappers looked through."""
 
     name: str  # the program, without its directory: apt-get, curl, pip3
@@ -96,8 +94,7 @@ class Command:
         return values
 
 
-@dataclass(frozen=True)
-class Script:
+class Script(NamedTuple):
     """A shell script (a RUN line, a command) read into commands."""
 
     commands: tuple[Command, ...]

@@ -8,8 +8,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.check.model import Context, Finding, Hit
 from generator.check.rules import BY_ID
@@ -21,8 +20,7 @@ SUPPRESS_RE = re.compile(
     r"(?P<reason>.*)$")
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """A `tightship: ignore` comment (or a profile entry) and the rules it silences."""
 
     rules: tuple[str, ...]
@@ -31,8 +29,7 @@ class Suppression:
     whole_file: bool = False
 
 
-@dataclass(frozen=True)
-class ProfileSuppression:
+class ProfileSuppression(NamedTuple):
     """A profile's `suppressions` entry: a rule silenced for some paths."""
 
     rule: str
@@ -95,7 +92,7 @@ def apply_suppressions(findings: list[Finding], src: Source, hits_anchor: dict[i
                         reason, via = p.reason, "profile"
                         break
         if reason is not None:
-            f = Finding(**{**f.__dict__, "suppressed": True, "reason": reason, "via": via})
+            f = f._replace(suppressed=True, reason=reason, via=via)
         out.append(f)
     return out
 

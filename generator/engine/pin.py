@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import UserError
-from generator.imageref import DIGEST_RE, parse_ref
+from generator.imageref import DIGEST, parse_ref
 from generator.render.writer import atomic_write
 from generator.yamlio import load_file, round_trip_yaml
 
@@ -50,7 +51,7 @@ def pin_profile(path: Path, lookup: Callable[[str], str], *, only: tuple[str, ..
         ref = str(entry["ref"])
         parse_ref(ref)  # refuse anything that is not an image name before asking a registry
         digest = lookup(ref)
-        if not DIGEST_RE.match(digest or ""):
+        if not re.match(DIGEST, digest or ""):
             raise UserError(f"the registry returned no sha256 digest for {ref}: {digest!r}",
                             file=str(path), field=f"images.{key}")
         change = PinChange(key, ref, entry.get("digest"), digest)

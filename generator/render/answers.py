@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -25,8 +24,7 @@ _KEY = r"^[a-z_][a-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"  # compiled on the first
 SET_SOURCE = "--set"
 
 
-@dataclass(frozen=True)
-class Answers:
+class Answers(NamedTuple):
     """Validated answers as plain data, with the layers they came from (for error positions)."""
 
     data: dict[str, Any]

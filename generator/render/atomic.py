@@ -20,8 +20,8 @@ import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import ConflictError, UserError
 
@@ -46,8 +46,7 @@ class Changed(ConflictError):
     """A file changed on disk while it was being written; nothing was replaced."""
 
 
-@dataclass(frozen=True)
-class Replacement:
+class Replacement(NamedTuple):
     """One file to put in place, and what must be on disk just before."""
 
     path: Path

@@ -5,9 +5,8 @@ reason the profile accepts), and where the AppArmor profile is named."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.messages import shown
 from generator.render.group_model import GroupSet
@@ -22,8 +21,7 @@ from generator.yamlio import Layer, defining_file
 DEFAULT_BASE = ("container-start", "file-io", "memory", "signals", "process", "time", "events")
 DEFAULT_NETWORK = ("networking",)
 
-@dataclass(frozen=True)
-class Confinement:
+class Confinement(NamedTuple):
     """What the seccomp and AppArmor outputs are made from."""
 
     groups: tuple[str, ...]  # selected groups, in order

@@ -9,11 +9,12 @@ k8s/ and compose.yaml and never these two, so the digest changing on each push i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from generator import compose_digest
 from generator.errors import UserError
-from generator.imageref import DIGEST_RE, parse_ref
+from generator.imageref import DIGEST, parse_ref
 from generator.render.spec import Spec
 from generator.render.writer import atomic_write
 
@@ -23,7 +24,7 @@ COMPOSE_OVERRIDE = compose_digest.FILE
 
 def pushed_name(pushed: str, digest: str) -> str:
     """The repository `pushed` (the name it was pushed as, with or without its tag) names."""
-    if not DIGEST_RE.match(digest):
+    if not re.match(DIGEST, digest):
         raise UserError(f"'{digest}' is not a digest (sha256: and 64 hex digits)",
                         field="--digest")
     try:

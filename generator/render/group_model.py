@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Special:
+class Special(NamedTuple):
     """How one syscall is handled when it is not simply allowed."""
 
     name: str
@@ -17,8 +15,7 @@ class Special:
     errno: int | None
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """One syscall group file: the calls it allows and why."""
 
     name: str
@@ -27,8 +24,7 @@ class Group:
     syscalls: tuple[str, ...]  # every name the group asks for, in file order
 
 
-@dataclass(frozen=True)
-class GroupSet:
+class GroupSet(NamedTuple):
     """Every syscall group of a folder, with the special and the dangerous calls."""
 
     folder: str

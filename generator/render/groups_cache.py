@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +50,8 @@ def cached_groups(folder: Path, build: Callable[[], GroupSet]) -> GroupSet:
 
 
 def groups_to_json(groups: GroupSet) -> dict[str, Any]:
-    return {"groups": [asdict(g) for g in groups.groups.values()],
-            "special": [asdict(s) for s in groups.special.values()],
+    return {"groups": [g._asdict() for g in groups.groups.values()],
+            "special": [s._asdict() for s in groups.special.values()],
             "dangerous": groups.dangerous,
             "dangerous_with_args": sorted(groups.dangerous_with_args)}
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import UserError
 from generator.imageref import ImageRef, parse_ref
@@ -29,16 +28,14 @@ _REPLACE_WHOLE = {"runtimes"}  # keys a child states in full instead of merging
 _REPLACE_ENTRIES = {"images", "build_tools"}
 
 
-@dataclass(frozen=True)
-class ImageUser:
+class ImageUser(NamedTuple):
     """The numeric user and group an approved base image runs as."""
 
     uid: int
     gid: int
 
 
-@dataclass(frozen=True)
-class BaseImage:
+class BaseImage(NamedTuple):
     """One approved base image, pinned by digest (B01) from an allowed registry (B02)."""
 
     key: str
@@ -55,16 +52,14 @@ class BaseImage:
         return f"{self.ref.written}@{self.digest}"
 
 
-@dataclass(frozen=True)
-class RuntimeImages:
+class RuntimeImages(NamedTuple):
     """The approved build and run images of one runtime."""
 
     build: BaseImage | None
     run: BaseImage
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """Resource limits: a profile's default or ceiling, or what one service gets."""
 
     memory: str
@@ -73,8 +68,7 @@ class Limits:
     ephemeral_storage: str
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """An org profile, merged along its `extends` chain and validated."""
 
     name: str

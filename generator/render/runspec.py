@@ -10,8 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from generator.errors import UserError
 from generator.messages import clip, shown
@@ -70,8 +69,7 @@ def kubernetes_secret(service: str) -> str:
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
 
 
-@dataclass(frozen=True)
-class Egress:
+class Egress(NamedTuple):
     """One declared egress destination (R14): an address block and the ports reached there."""
 
     cidr: str
@@ -79,8 +77,7 @@ class Egress:
     protocol: str  # TCP | UDP
 
 
-@dataclass(frozen=True)
-class BuiltImage:
+class BuiltImage(NamedTuple):
     """Where the image built from the Dockerfile is pushed, and its digest once known."""
 
     repository: str
@@ -95,8 +92,7 @@ class BuiltImage:
         return f"{self.repository}:{self.tag}"
 
 
-@dataclass(frozen=True)
-class LogRotation:
+class LogRotation(NamedTuple):
     """Compose's `logging:` (and Podman's log options): a size and a count per container, so a
     chatty service cannot fill the host's disk (the profile's `logging`)."""
 
@@ -105,8 +101,7 @@ class LogRotation:
     max_file: int
 
 
-@dataclass(frozen=True)
-class RunSettings:
+class RunSettings(NamedTuple):
     """How the service runs: published ports, egress, replicas, namespace, logs, Kubernetes."""
 
     host_address: str  # R10: the host interface published ports bind to

@@ -32,8 +32,9 @@ from generator.resources import data_dir
 from generator.yamlio import Layer, load_file, to_plain
 
 DANGEROUS_FILE = "dangerous.yaml"
-GROUP_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
-SYSCALL_NAME_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+# Compiled on first use: only reading a group file or naming a syscall checks names.
+GROUP_NAME = r"^[a-z0-9][a-z0-9-]{0,40}$"
+SYSCALL_NAME = r"^[a-z0-9_]{1,40}$"
 OPS = ("SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE",
        "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ")
 
@@ -65,7 +66,7 @@ def syscall_numbers(name: str) -> tuple[int, int]:
 
 def is_syscall(name: str) -> bool:
     """A syscall libseccomp knows on x86_64 or aarch64 (the architectures profiles cover)."""
-    return bool(SYSCALL_NAME_RE.match(name)) and max(syscall_numbers(name)) >= 0
+    return bool(re.match(SYSCALL_NAME, name)) and max(syscall_numbers(name)) >= 0
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def _load_group(file: Path, dangerous: dict[str, str],
                           f"syscalls",
                    layers, [extra[0]])
     name = data.get("group")
-    if not isinstance(name, str) or not GROUP_NAME_RE.match(name):
+    if not isinstance(name, str) or not re.match(GROUP_NAME, name):
         raise field_error("name the group: lowercase letters, digits and '-'", layers, ["group"])
     if name != file.stem:
         raise field_error(f"group '{name}' must live in {name}.yaml", layers, ["group"])

@@ -7,8 +7,7 @@ that names cosign-keyless without an issuer is refused at render time, not in CI
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.render.validation import field_error
 from generator.yamlio import Layer
@@ -24,8 +23,7 @@ _NEEDS = {
 _MAY = {"cosign-key": ("transparency_log",)}
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(NamedTuple):
     """How an approved image's signature is verified before it is used."""
 
     method: str  # cosign-key, cosign-keyless, notation, none

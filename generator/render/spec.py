@@ -6,12 +6,11 @@ the JSON Schema cannot express names the file, line and field of the offending a
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import UserError
 from generator.messages import clip as shown_path
@@ -35,8 +34,7 @@ DEFAULT_HEALTH = {"interval": "30s", "timeout": "5s", "start_period": "10s", "re
 _UNITS = {"Ki": 1024, "Mi": 1024 ** 2, "Gi": 1024 ** 3}
 
 
-@dataclass(frozen=True)
-class User:
+class User(NamedTuple):
     """B03: the fixed, numeric non-root identity the service runs as."""
 
     name: str
@@ -45,8 +43,7 @@ class User:
     create: bool  # False when the base image ships it (distroless :nonroot)
 
 
-@dataclass(frozen=True)
-class HealthCheck:
+class HealthCheck(NamedTuple):
     """The service's health probe: an HTTP path or a command, and its timing."""
 
     http_path: str | None
@@ -58,8 +55,7 @@ class HealthCheck:
     retries: int
 
 
-@dataclass(frozen=True)
-class Package:
+class Package(NamedTuple):
     """One OS package the image installs."""
 
     name: str
@@ -69,8 +65,7 @@ class Package:
         return f"{self.name}={self.version}" if self.version else self.name
 
 
-@dataclass(frozen=True)
-class CiGate:
+class CiGate(NamedTuple):
     """What the generated CI gate runs besides render --check and check (profile `ci`)."""
 
     scan: tuple[str, ...] | None
@@ -125,8 +120,7 @@ class BuildTools:
         return dict(self.indexes).get(name)
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """Everything the templates and writers need to render one service."""
 
     service: str
@@ -164,7 +158,7 @@ class Spec:
     volumes: tuple[Volume, ...] = ()  # persistent data (volumes.py)
     port_start: int | None = None  # the lowered net.ipv4.ip_unprivileged_port_start, if any
     # The answers it was built from, so a refusal of a rendered file can name the answer.
-    answers: Answers | None = dataclasses.field(default=None, compare=False, repr=False)
+    answers: Answers | None = None
 
     def fact(self, name: str, default: Any = None) -> Any:
         return dict(self.build_facts).get(name, default)

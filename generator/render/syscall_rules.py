@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.render.group_model import GroupSet, Special
 
 ALLOW, ERRNO = "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO"
 
-@dataclass(frozen=True)
-class SyscallRule:
+class SyscallRule(NamedTuple):
     """One entry of the profile's `syscalls` list."""
 
     names: tuple[str, ...]

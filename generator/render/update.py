@@ -8,7 +8,7 @@ to the writer whole, so the files on disk change all together or not at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConflictError, TightshipError
@@ -97,7 +97,7 @@ class UpdatePlan:
 
     def writes(self) -> list[PlannedFile]:
         """The files to write: merged outputs, `.rej` files, the new record."""
-        out = [replace(f.planned, text=f.text,
+        out = [f.planned._replace(text=f.text,
                        status=CREATE if f.planned.current is None else writer.CONFLICT)
                for f in self.files if f.action != SAME]
         rejects = {f"{f.relative}.rej": f.merged.rejects for f in self.files

@@ -7,8 +7,7 @@ on Kubernetes the pod's fsGroup does the same). The root filesystem stays read-o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.runtimes import Error
 from generator.values import SECRETS_DIR, normal_path, system_path
@@ -16,8 +15,7 @@ from generator.values import SECRETS_DIR, normal_path, system_path
 DEFAULT_VOLUME_SIZE = "1Gi"
 
 
-@dataclass(frozen=True)
-class Volume:
+class Volume(NamedTuple):
     """One writable or read-only volume the service mounts."""
 
     name: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import ConflictError, UserError
 from generator.render import atomic
@@ -23,8 +23,7 @@ CREATE, IDENTICAL, CONFLICT = "create", "identical", "conflict"
 DONE = {CREATE: "create", IDENTICAL: "identical", CONFLICT: "replace"}
 
 
-@dataclass(frozen=True)
-class PlannedFile:
+class PlannedFile(NamedTuple):
     """One file to write, and how it compares with what is on disk."""
 
     path: Path
@@ -118,7 +117,7 @@ def _replan(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
                             field="out")
         on_disk = _on_disk(item.path)
         current = None if on_disk is None else on_disk.decode("utf-8", errors="replace")
-        fresh.append(replace(item, status=_status(item.data, on_disk), current=current,
+        fresh.append(item._replace(status=_status(item.data, on_disk), current=current,
                              on_disk=on_disk))
     return fresh
 

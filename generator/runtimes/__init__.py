@@ -12,9 +12,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.runtimes.project import Found
 from generator.runtimes.steps import Step
@@ -49,8 +48,7 @@ def frameworks_of(runtime: str) -> Callable[[Path, dict[str, Any]], dict[str, An
     return detect
 
 
-@dataclass(frozen=True)
-class Runtime:
+class Runtime(NamedTuple):
     """Everything tightship knows about one runtime."""
 
     name: str
@@ -84,7 +82,7 @@ class Runtime:
     markers: tuple[str, ...] = ()  # files whose presence says this runtime
     marker_rank: int = 99  # lower is more telling (a Java service may carry a package.json)
     dependencies_hint: str = ""
-    asks: frozenset[str] = field(default_factory=frozenset)  # build.* questions it asks
+    asks: frozenset[str] = frozenset()  # build.* questions it asks
     health_flag: bool = False  # suggest `COMMAND -healthcheck` as the health command
     # health check timings that replace the defaults, e.g. for a check that starts a JVM
     health_timing: tuple[tuple[str, str], ...] = ()

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_READ = 256 * 1024  # config files larger than this are not read
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "env",
@@ -17,8 +16,7 @@ SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "ven
              ".mypy_cache", ".pytest_cache", "vendor", "k8s", "apparmor"}
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """One guess and the file it came from (shown to the user: "detected from go.mod")."""
 
     value: object

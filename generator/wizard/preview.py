@@ -5,7 +5,6 @@ or brought up to date the way `tightship update` does)."""
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,11 +72,11 @@ def merged_plan(text: str, spec: Spec, files: dict[str, str], root: Path,
         if byte_damage(current, f.planned.text) is not None:  # no edit to keep: a conflict
             planned.append(f.planned)
         elif f.action == SAME and current is not None:  # (SAME: the file is on disk)
-            planned.append(dataclasses.replace(f.planned, text=current, status=IDENTICAL))
+            planned.append(f.planned._replace(text=current, status=IDENTICAL))
         elif f.action in (REPLACE, MERGE):
             merged[f.relative] = (("update", "untouched since the last render") if f.action ==
                                   REPLACE else ("merge", "edited: the edits are kept"))
-            planned.append(dataclasses.replace(f.planned, text=f.text, status=writer.CONFLICT))
+            planned.append(f.planned._replace(text=f.text, status=writer.CONFLICT))
         else:
             if f.action == CONFLICT and f.base is not None and f.merged is not None:
                 lines = ", ".join(map(str, f.merged.on_disk))
